@@ -1,0 +1,1 @@
+"""Carrefour: the bilingual platform for Canada's public-sector innovation system."""

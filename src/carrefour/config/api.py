@@ -1,0 +1,43 @@
+"""The one NinjaAPI: each domain adds its router here (see <domain>/api.py)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import NinjaAPI
+
+from carrefour.core.exceptions import ApplicationError
+
+api = NinjaAPI(
+    title="Carrefour API",
+    version="1",
+    description="Public records of Carrefour, filtered by the same visibility rule as the pages.",
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(ApplicationError)
+def _application_error(request: HttpRequest, exc: ApplicationError):
+    """RFC 7807 problem+json for every rule a request breaks."""
+    response = api.create_response(
+        request,
+        {"type": "about:blank", "title": str(exc), "status": 400, "detail": str(exc), "field": exc.field},
+        status=400,
+    )
+    response["Content-Type"] = "application/problem+json"
+    return response
+
+
+def _register_routers() -> None:
+    from importlib import import_module
+
+    for domain in ("directory", "declarations", "consultations", "portfolio", "experiments", "opendata"):
+        try:
+            module = import_module(f"carrefour.{domain}.api")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"carrefour.{domain}.api":
+                raise
+            continue
+        api.add_router(f"/{domain}/", module.router)
+
+
+_register_routers()

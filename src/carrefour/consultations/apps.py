@@ -1,0 +1,33 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+def home_section(*, user):
+    from django.urls import reverse
+    from django.utils import timezone
+    from django.utils.translation import gettext
+
+    from carrefour.consultations import selectors
+
+    consultations = selectors.consultation_list(user=user)
+    now = timezone.now()
+    return {
+        "title": gettext("Consultations"),
+        "text": gettext("Comment on drafts paragraph by paragraph, and read what was heard."),
+        "url": reverse("consultations:index"),
+        "stats": [
+            (gettext("Open now"), consultations.filter(opens_at__lte=now, closes_at__gt=now).count()),
+            (gettext("Closed"), consultations.filter(closes_at__lte=now).count()),
+        ],
+    }
+
+
+class ConsultationsConfig(AppConfig):
+    name = "carrefour.consultations"
+    label = "consultations"
+    verbose_name = _("Consultations")
+
+    def ready(self) -> None:
+        from carrefour.core.home import register_home_section
+
+        register_home_section(20, home_section)

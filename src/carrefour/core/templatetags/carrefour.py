@@ -1,0 +1,227 @@
+"""Template helpers: GC Design System form fields, markdown, locale-aware numbers."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import markdown as md
+import nh3
+from django import forms, template
+from django.utils.formats import number_format
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+
+register = template.Library()
+
+_INPUT_TYPES = {"text", "email", "number", "password", "url", "search", "tel", "date"}
+
+
+def _error(bound: forms.BoundField) -> str:
+    return " ".join(str(e) for e in bound.errors)
+
+
+def _common(bound: forms.BoundField) -> dict[str, Any]:
+    attrs: dict[str, Any] = {
+        "name": bound.html_name,
+        "label": str(bound.label),
+        "hint": str(bound.help_text or ""),
+        "error-message": _error(bound),
+    }
+    if bound.field.required:
+        attrs["required"] = True
+    if bound.field.disabled:
+        attrs["disabled"] = True
+    return attrs
+
+
+def _attrs(attrs: dict[str, Any]) -> SafeString:
+    parts = []
+    for key, value in attrs.items():
+        if value is True:
+            parts.append(format_html(" {}", key))
+        elif value not in (None, False, ""):
+            parts.append(format_html(' {}="{}"', key, value))
+    return mark_safe("".join(parts))  # noqa: S308 - every part went through format_html
+
+
+def _value(bound: forms.BoundField) -> Any:
+    value = bound.value()
+    return "" if value is None else value
+
+
+@register.simple_tag
+def gcds_field(bound: forms.BoundField, **extra: Any) -> SafeString:
+    """Render a bound field as the matching GC Design System component, errors included."""
+    widget = bound.field.widget
+    attrs = _common(bound)
+    attrs.update({k.replace("_", "-"): v for k, v in extra.items()})
+    fid = bound.id_for_label or bound.html_name
+    if isinstance(widget, forms.HiddenInput):
+        return format_html('<input type="hidden" name="{}" value="{}">', bound.html_name, _value(bound))
+    if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+        selected = _value(bound)
+        selected = {str(v) for v in (selected if isinstance(selected, list | tuple) else [selected])}
+        options = [
+            {"id": f"{fid}-{i}", "label": str(label), "value": str(value), "checked": str(value) in selected}
+            for i, (value, label) in enumerate(bound.field.choices)
+            if str(value) != ""
+        ]
+        # CheckboxSelectMultiple subclasses RadioSelect in Django: test for it first.
+        tag = "gcds-checkboxes" if isinstance(widget, forms.CheckboxSelectMultiple) else "gcds-radios"
+        attrs["legend"] = attrs.pop("label")
+        attrs["options"] = json.dumps(options, ensure_ascii=False)
+        if tag == "gcds-checkboxes":
+            attrs["value"] = json.dumps(sorted(selected & {o["value"] for o in options}))
+        else:
+            attrs["value"] = next(iter(selected), "")
+        return format_html("<{} {}></{}>", tag, _attrs(attrs), tag)
+    if isinstance(widget, forms.CheckboxInput):
+        options = [{"id": fid, "label": attrs.pop("label"), "value": "on", "checked": bool(bound.value())}]
+        attrs["options"] = json.dumps(options, ensure_ascii=False)
+        attrs["value"] = json.dumps(["on"] if bound.value() else [])
+        if "hint" in attrs and not attrs["hint"]:
+            attrs.pop("hint")
+        return format_html("<gcds-checkboxes {}></gcds-checkboxes>", _attrs(attrs))
+    if isinstance(widget, forms.Select):
+        current = _value(bound)
+        current_set = {str(v) for v in (current if isinstance(current, list | tuple) else [current])}
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (value, mark_safe(" selected") if str(value) in current_set else "", label)  # noqa: S308
+                for value, label in bound.field.choices
+            ),
+        )
+        attrs["select-id"] = fid
+        if isinstance(widget, forms.SelectMultiple):
+            attrs["multiple"] = True
+        return format_html("<gcds-select {}>{}</gcds-select>", _attrs(attrs), options)
+    if isinstance(widget, forms.Textarea):
+        attrs["textarea-id"] = fid
+        attrs["value"] = _value(bound)
+        attrs["rows"] = widget.attrs.get("rows", 6)
+        return format_html("<gcds-textarea {}></gcds-textarea>", _attrs(attrs))
+    if isinstance(widget, forms.ClearableFileInput | forms.FileInput):
+        attrs["uploader-id"] = fid
+        if widget.attrs.get("accept"):
+            attrs["accept"] = widget.attrs["accept"]
+        return format_html("<gcds-file-uploader {}></gcds-file-uploader>", _attrs(attrs))
+    input_type = getattr(widget, "input_type", "text")
+    attrs["input-id"] = fid
+    attrs["type"] = input_type if input_type in _INPUT_TYPES else "text"
+    value = _value(bound)
+    attrs["value"] = value.isoformat() if hasattr(value, "isoformat") else value
+    for key in ("autocomplete", "step", "min", "max", "size"):
+        if key in widget.attrs:
+            attrs[key] = widget.attrs[key]
+    return format_html("<gcds-input {}></gcds-input>", _attrs(attrs))
+
+
+@register.simple_tag
+def gcds_form_errors(form: forms.BaseForm) -> SafeString:
+    """Non-field errors as a GC Design System notice (with role=alert for screen readers)."""
+    errors = form.non_field_errors()
+    if not errors:
+        return mark_safe("")
+    return format_html(
+        '<div class="cf-error-summary" role="alert"><ul>{}</ul></div>',
+        format_html_join("", "<li>{}</li>", ((e,) for e in errors)),
+    )
+
+
+_ALLOWED_TAGS = {
+    "p", "br", "strong", "em", "ul", "ol", "li", "a", "blockquote", "code", "pre",
+    "h2", "h3", "h4", "table", "thead", "tbody", "tr", "th", "td", "hr",
+}
+
+
+def sanitize_html(html: str) -> str:
+    """Keep safe tags only; links get rel=noopener noreferrer. The one sanitizer for user HTML."""
+    return nh3.clean(
+        html,
+        tags=_ALLOWED_TAGS,
+        attributes={"a": {"href", "title"}, "th": {"scope"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+    )
+
+
+@register.filter
+def markdown(text: str | None) -> SafeString:
+    """Render user Markdown to sanitized HTML."""
+    if not text:
+        return mark_safe("")
+    return mark_safe(sanitize_html(md.markdown(str(text), extensions=["tables"])))  # noqa: S308
+
+
+@register.filter
+def num(value: Any, decimals: int = 0) -> str:
+    """A number in the active locale (1 234,5 in French), grouped."""
+    if value is None or value == "":
+        return "—"
+    return number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+
+
+@register.filter
+def pct(value: Any, decimals: int = 1) -> str:
+    """A proportion (0.123) as a locale-formatted percentage (12.3 % / 12,3 %)."""
+    if value is None or value == "":
+        return "—"
+    from django.utils.translation import get_language
+
+    formatted = number_format(float(value) * 100, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+    return f"{formatted}\u00a0%" if (get_language() or "en").startswith("fr") else f"{formatted}%"
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context: dict, **changes: Any) -> str:
+    """The current query string with some parameters replaced (for pagination and filters)."""
+    query = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value in (None, ""):
+            query.pop(key, None)
+        else:
+            query[key] = value
+    encoded = query.urlencode()
+    return "?" + encoded if encoded else "?"
+
+
+@register.simple_tag
+def history_url(obj: Any) -> str:
+    """The change-history page of a record."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.urls import reverse
+
+    ct = ContentType.objects.get_for_model(obj, for_concrete_model=True)
+    return reverse("core:history", kwargs={"ct_id": ct.pk, "pk": obj.pk})
+
+
+@register.filter
+def can_edit(obj: Any, user: Any) -> bool:
+    from carrefour.core.visibility import can_edit as _can_edit
+
+    return _can_edit(user, obj)
+
+
+@register.simple_tag(takes_context=True)
+def block_text(context: Any, name: str) -> str:
+    """The rendered text of a block of this page (e.g. "title"), to reuse it elsewhere.
+
+    Used by base.html to give the report-a-problem form the page's title without JavaScript.
+    """
+    from django.template.loader_tags import BLOCK_CONTEXT_KEY
+    from django.utils.html import strip_tags
+
+    block_context = context.render_context.get(BLOCK_CONTEXT_KEY)
+    if block_context is None or not block_context.blocks.get(name):
+        return ""
+    base_block = block_context.blocks[name][0]
+    return " ".join(strip_tags(base_block.render(context)).split())
+
+
+@register.filter(is_safe=True)
+def trim(value: Any) -> str:
+    """Strip surrounding whitespace (used by the allauth element templates)."""
+    return str(value).strip()

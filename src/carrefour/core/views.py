@@ -1,0 +1,112 @@
+"""Home, record history, problem reports and their triage."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from carrefour.core.exceptions import ApplicationError
+from carrefour.core.models import ProblemReport
+from carrefour.core.ratelimit import client_ip
+from carrefour.core.selectors import audit_history, describe_changes, problem_report_list
+from carrefour.core.services import problem_report_create, problem_report_set_status
+from carrefour.core.visibility import can_edit, is_platform_admin
+
+
+def home(request):
+    from carrefour.core.home import home_sections
+
+    return render(request, "core/home.html", {"sections": home_sections(user=request.user)})
+
+
+def history(request, ct_id: int, pk: str):
+    """The change history of any content record, for the people who may edit it."""
+    try:
+        ct = ContentType.objects.get_for_id(ct_id)
+    except ContentType.DoesNotExist as exc:
+        raise Http404 from exc
+    model = ct.model_class()
+    if model is None:
+        raise Http404
+    obj = get_object_or_404(model._default_manager.all(), pk=pk)
+    allowed = is_platform_admin(request.user) or (
+        hasattr(obj, "deleted_at") and hasattr(obj, "visibility") and can_edit(request.user, obj)
+    )
+    if not allowed:
+        raise PermissionDenied
+    entries = Paginator(audit_history(instance=obj), 50).get_page(request.GET.get("page"))
+    rows = [{"entry": e, "changes": describe_changes(e, model)} for e in entries]
+    return render(
+        request,
+        "core/history.html",
+        {"object": obj, "rows": rows, "page_obj": entries, "model_name": model._meta.verbose_name},
+    )
+
+
+def _safe_back(request, url: str) -> str:
+    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
+        return url
+    return "/"
+
+
+@require_POST
+def report_problem(request):
+    back = _safe_back(request, request.POST.get("page_url", ""))
+    if request.POST.get("website"):  # honeypot: people never see this field
+        messages.success(request, _("Thank you for your help! You will not receive a reply."))
+        return HttpResponseRedirect(back)
+    try:
+        problem_report_create(
+            page_url=back,
+            page_title=request.POST.get("page_title", ""),
+            language=request.LANGUAGE_CODE,
+            kinds=request.POST.getlist("kinds"),
+            details=request.POST.get("details", ""),
+            reporter=request.user,
+            client_key=client_ip(request),
+        )
+    except ApplicationError as exc:
+        messages.error(request, str(exc))
+        return HttpResponseRedirect(back)
+    messages.success(request, _("Thank you for your help! You will not receive a reply."))
+    return HttpResponseRedirect(back)
+
+
+def problem_triage(request):
+    if not (request.user.is_authenticated and (request.user.is_staff or is_platform_admin(request.user))):
+        raise PermissionDenied
+    if request.method == "POST":
+        report = get_object_or_404(ProblemReport, pk=request.POST.get("report"))
+        try:
+            problem_report_set_status(report=report, status=request.POST.get("status", ""), actor=request.user)
+            messages.success(request, _("Status updated."))
+        except ApplicationError as exc:
+            messages.error(request, str(exc))
+        return HttpResponseRedirect(request.get_full_path())
+    status = request.GET.get("status") or None
+    if status not in ProblemReport.Status.values:
+        status = None
+    page = Paginator(problem_report_list(status=status), 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "core/problem_triage.html",
+        {"page_obj": page, "status": status, "statuses": ProblemReport.Status.choices},
+    )
+
+
+def footer_links() -> str:
+    return json.dumps({})
+
+
+def csrf_failure(request, reason: str = ""):
+    """A form came back without a valid security token: explain it in the page's language."""
+    return render(request, "403_csrf.html", {"reason": reason}, status=403)

@@ -1,0 +1,107 @@
+"""Declarations API: the same records and visibility rule as the pages."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.http import Http404, HttpRequest
+from ninja import Router, Schema
+
+from carrefour.declarations import selectors
+
+router = Router(tags=["declarations"])
+
+
+class CommitmentOut(Schema):
+    number: int
+    title_en: str
+    title_fr: str
+    text_en: str
+    text_fr: str
+    url: str
+
+
+class EndorsementOut(Schema):
+    jurisdiction: str
+    signatory_name: str
+    signatory_title: str
+    endorsed_on: datetime.date
+    withdrawn: bool
+
+
+class DeclarationOut(Schema):
+    slug: str
+    title_en: str
+    title_fr: str
+    status: str
+    adopted_on: datetime.date | None
+    url: str
+
+
+class DeclarationDetailOut(DeclarationOut):
+    preamble_en: str
+    preamble_fr: str
+    closing_en: str
+    closing_fr: str
+    versions: list[int]
+    commitments: list[CommitmentOut]
+    endorsements: list[EndorsementOut]
+
+
+class WorkOut(Schema):
+    kind: str
+    title: str
+    jurisdiction: str | None
+    url: str
+
+
+def _declaration(d) -> dict:
+    return {"slug": d.slug, "title_en": d.title_en, "title_fr": d.title_fr, "status": d.status,
+            "adopted_on": d.adopted_on, "url": d.get_absolute_url()}
+
+
+@router.get("/", response=list[DeclarationOut])
+def declaration_list(request: HttpRequest):
+    return [_declaration(d) for d in selectors.declaration_list(user=request.user)]
+
+
+@router.get("/{slug}/", response=DeclarationDetailOut)
+def declaration_detail(request: HttpRequest, slug: str):
+    d = selectors.declaration_get(user=request.user, slug=slug)
+    if d is None:
+        raise Http404
+    commitments = d.commitments.filter(deleted_at__isnull=True).select_related("declaration").order_by("number")
+    endorsements = d.endorsements.select_related("jurisdiction").order_by("endorsed_on", "id")
+    return {
+        **_declaration(d),
+        "preamble_en": d.preamble_en, "preamble_fr": d.preamble_fr,
+        "closing_en": d.closing_en, "closing_fr": d.closing_fr,
+        "versions": list(d.versions.order_by("number").values_list("number", flat=True)),
+        "commitments": [{"number": c.number, "title_en": c.title_en, "title_fr": c.title_fr, "text_en": c.text_en,
+                         "text_fr": c.text_fr, "url": c.get_absolute_url()} for c in commitments],
+        "endorsements": [{"jurisdiction": e.jurisdiction.code, "signatory_name": e.signatory_name,
+                          "signatory_title": e.signatory_title, "endorsed_on": e.endorsed_on,
+                          "withdrawn": e.withdrawn_at is not None} for e in endorsements],
+    }
+
+
+@router.get("/{slug}/commitments/{number}/work/", response=list[WorkOut])
+def commitment_work(request: HttpRequest, slug: str, number: int, months: int | None = None):
+    """The records serving one commitment that you may see; `months=12` for the last year only."""
+    d = selectors.declaration_get(user=request.user, slug=slug)
+    commitment = d.commitments.filter(number=number, deleted_at__isnull=True).first() if d else None
+    if commitment is None:
+        raise Http404
+    since = None
+    if months:
+        from django.utils import timezone
+
+        since = timezone.now() - datetime.timedelta(days=round(months * 30.44))
+    out = []
+    for group in selectors.linked_work(commitment=commitment, user=request.user, since=since):
+        code = group["jurisdiction"].code if group["jurisdiction"] else None
+        for item in group["items"]:
+            obj = item["object"]
+            out.append({"kind": obj._meta.model_name, "title": str(getattr(obj, "title", obj)),
+                        "jurisdiction": code, "url": obj.get_absolute_url()})
+    return out

@@ -1,0 +1,33 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+def home_section(*, user):
+    from django.urls import reverse
+    from django.utils.translation import gettext
+
+    from carrefour.declarations import selectors
+    from carrefour.declarations.models import Declaration
+
+    declarations = selectors.declaration_list(user=user)
+    return {
+        "title": gettext("Declarations"),
+        "text": gettext("Joint declarations from drafting to endorsement, and the work done for each commitment."),
+        "url": reverse("declarations:index"),
+        "stats": [
+            (gettext("Adopted"), declarations.filter(status=Declaration.Status.ADOPTED).count()),
+            (gettext("In preparation"), declarations.exclude(
+                status__in=[Declaration.Status.ADOPTED, Declaration.Status.RETIRED]).count()),
+        ],
+    }
+
+
+class DeclarationsConfig(AppConfig):
+    name = "carrefour.declarations"
+    label = "declarations"
+    verbose_name = _("Declarations")
+
+    def ready(self) -> None:
+        from carrefour.core.home import register_home_section
+
+        register_home_section(10, home_section)

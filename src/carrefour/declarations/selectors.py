@@ -1,0 +1,189 @@
+"""Declaration reads."""
+
+from __future__ import annotations
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from carrefour.declarations.models import Commitment, Declaration
+
+
+def commitments_for(*, target: models.Model) -> list[Commitment]:
+    """The live commitments a record serves, ordered by declaration and number."""
+    if target.pk is None:
+        return []
+    ct = ContentType.objects.get_for_model(target, for_concrete_model=True)
+    return list(
+        Commitment.objects.filter(
+            links__content_type=ct, links__object_id=target.pk, deleted_at__isnull=True, declaration__deleted_at__isnull=True
+        )
+        .select_related("declaration")
+        .order_by("declaration__adopted_on", "declaration__slug", "number")
+    )
+
+
+def commitment_choices() -> list[tuple[int, str]]:
+    """(id, "FPT 2 — …") for the commitments of adopted declarations, for form choices."""
+    commitments = (
+        Commitment.objects.filter(
+            deleted_at__isnull=True,
+            declaration__deleted_at__isnull=True,
+            declaration__status=Declaration.Status.ADOPTED,
+        )
+        .select_related("declaration")
+        .order_by("declaration__adopted_on", "declaration__slug", "number")
+    )
+    return [(c.pk, c.label) for c in commitments]
+
+
+def declaration_list(*, user) -> models.QuerySet[Declaration]:
+    from carrefour.core.visibility import visible_to
+
+    return visible_to(Declaration.objects.all(), user).annotate(
+        commitment_count=models.Count("commitments", filter=models.Q(commitments__deleted_at__isnull=True), distinct=True),
+        endorsement_count=models.Count(
+            "endorsements", filter=models.Q(endorsements__withdrawn_at__isnull=True), distinct=True
+        ),
+    )
+
+
+def declaration_get(*, user, slug: str) -> Declaration | None:
+    from carrefour.core.visibility import visible_to
+
+    return visible_to(Declaration.objects.all(), user).filter(slug=slug).first()
+
+
+def linked_work(*, commitment: Commitment, user, since=None) -> list[dict]:
+    """Records linked to `commitment` that `user` may see, grouped by lead jurisdiction.
+
+    Each model's records are fetched once through the visibility rule; with `since`, only
+    records created or updated since then. Returns
+    [{"jurisdiction": Jurisdiction | None, "items": [{"object", "kind", "updated_at"}]}].
+    """
+    from carrefour.core.visibility import visible_to
+
+    ids_by_ct: dict[int, list[int]] = {}
+    for ct_id, object_id in commitment.links.values_list("content_type_id", "object_id"):
+        ids_by_ct.setdefault(ct_id, []).append(object_id)
+    items = []
+    for ct_id, ids in ids_by_ct.items():
+        model = ContentType.objects.get_for_id(ct_id).model_class()
+        if model is None:
+            continue
+        qs = model._default_manager.filter(pk__in=ids)
+        field_names = {f.name for f in model._meta.get_fields()}
+        if "visibility" in field_names and "deleted_at" in field_names:
+            qs = visible_to(qs, user)
+        else:
+            continue  # only content records carry a visibility; anything else is not shown
+        if "jurisdiction" in field_names:
+            qs = qs.select_related("jurisdiction")
+        if since is not None and "updated_at" in field_names:
+            qs = qs.filter(models.Q(updated_at__gte=since) | models.Q(created_at__gte=since))
+        for obj in qs:
+            items.append({"object": obj, "kind": model._meta.verbose_name, "updated_at": getattr(obj, "updated_at", None)})
+    groups: dict[object, dict] = {}
+    for item in items:
+        jurisdiction = getattr(item["object"], "jurisdiction", None)
+        key = jurisdiction.pk if jurisdiction is not None else None
+        groups.setdefault(key, {"jurisdiction": jurisdiction, "items": []})["items"].append(item)
+    result = sorted(
+        groups.values(),
+        key=lambda g: (g["jurisdiction"] is None, g["jurisdiction"].sort_order if g["jurisdiction"] else 0,
+                       str(g["jurisdiction"] or "")),
+    )
+    for group in result:
+        group["items"].sort(key=lambda i: str(i["object"].title if hasattr(i["object"], "title") else i["object"]))
+    return result
+
+
+def version_sections(version, lang: str) -> list[tuple[str, str, str]]:
+    """The text of a version as (key, label, text) sections in `lang`, in reading order."""
+    from django.utils.translation import gettext as _
+
+    def pick(obj: dict, base: str) -> str:
+        return obj.get(f"{base}_{lang}") or ""
+
+    data = {
+        "title_en": version.title_en, "title_fr": version.title_fr,
+        "preamble_en": version.preamble_en, "preamble_fr": version.preamble_fr,
+        "closing_en": version.closing_en, "closing_fr": version.closing_fr,
+    }
+    sections = [("title", _("Title"), pick(data, "title")), ("preamble", _("Preamble"), pick(data, "preamble"))]
+    for c in version.commitments:
+        text = pick(c, "text")
+        title = pick(c, "title")
+        sections.append((f"c{c['number']}", _("Commitment %(n)s") % {"n": c["number"]},
+                         f"{title} — {text}" if title else text))
+    sections.append(("closing", _("Closing"), pick(data, "closing")))
+    return sections
+
+
+def version_compare(*, old, new, lang: str) -> list[dict]:
+    """Side-by-side rows comparing two versions, word by word, in `lang`."""
+    from carrefour.declarations.diff import word_diff
+
+    left = {key: (label, text) for key, label, text in version_sections(old, lang)}
+    right = {key: (label, text) for key, label, text in version_sections(new, lang)}
+    keys = list(left)
+    for key in right:
+        if key not in left:
+            keys.insert(len(keys) - 1, key)  # new commitments go before the closing
+    rows = []
+    for key in keys:
+        label = (right.get(key) or left.get(key))[0]
+        old_text = left.get(key, (label, ""))[1]
+        new_text = right.get(key, (label, ""))[1]
+        if not old_text and not new_text:
+            continue
+        old_html, new_html, changed = word_diff(old_text, new_text)
+        rows.append({"key": key, "label": label, "old": old_html, "new": new_html, "changed": changed,
+                     "added": key not in left, "removed": key not in right})
+    return rows
+
+
+def endorsement_board(*, declaration: Declaration) -> dict:
+    """Who was invited, who has endorsed (and when), who has not, who withdrew; when all had."""
+    from carrefour.declarations.models import Endorsement, EndorsementInvitation
+
+    invitations = list(
+        EndorsementInvitation.objects.filter(declaration=declaration).select_related("jurisdiction")
+    )
+    endorsements = list(
+        Endorsement.objects.filter(declaration=declaration)
+        .select_related("jurisdiction", "version")
+        .order_by("endorsed_on", "id")
+    )
+    active = {e.jurisdiction_id: e for e in endorsements if e.withdrawn_at is None}
+    jurisdictions = {i.jurisdiction_id: i.jurisdiction for i in invitations}
+    for e in endorsements:
+        jurisdictions.setdefault(e.jurisdiction_id, e.jurisdiction)
+    rows = []
+    for jid, jurisdiction in sorted(jurisdictions.items(), key=lambda kv: (kv[1].sort_order, kv[1].name_en)):
+        rows.append({
+            "jurisdiction": jurisdiction,
+            "endorsement": active.get(jid),
+            "withdrawn": [e for e in endorsements if e.jurisdiction_id == jid and e.withdrawn_at is not None],
+        })
+    pending = [r for r in rows if r["endorsement"] is None]
+    all_endorsed_on = None
+    if rows and not pending:
+        all_endorsed_on = max(r["endorsement"].endorsed_on for r in rows)
+    return {"rows": rows, "endorsed": len(rows) - len(pending), "pending": pending, "total": len(rows),
+            "all_endorsed_on": all_endorsed_on}
+
+
+def declaration_team_choices(*, user) -> models.QuerySet:
+    """The live teams in which `user` may start a declaration (all of them for platform administrators)."""
+    from carrefour.core.visibility import is_platform_admin
+    from carrefour.declarations.services import MANAGE_ROLES
+    from carrefour.directory.models import Membership, Team
+
+    teams = Team.objects.filter(deleted_at__isnull=True)
+    if not is_platform_admin(user):
+        if user is None or not user.is_authenticated or not user.is_active:
+            return teams.none()
+        teams = teams.filter(
+            pk__in=Membership.objects.filter(user=user, role__in=MANAGE_ROLES).values("team_id")
+        )
+    return teams.order_by("name_en")

@@ -1,0 +1,40 @@
+"""django-allauth adapters: remember the person's language; pass it to the government sign-in."""
+
+from __future__ import annotations
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.providers.openid_connect.provider import OpenIDConnectProvider
+
+from carrefour.core.i18n import active_language
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def save_user(self, request, user, form, commit=True):
+        user.preferred_language = active_language()
+        return super().save_user(request, user, form, commit=commit)
+
+
+def ui_locales(lang: str) -> str:
+    """OIDC `ui_locales`: the person's language first, Canadian variant before the generic one."""
+    return "fr-CA fr en-CA en" if lang == "fr" else "en-CA en fr-CA fr"
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def get_provider(self, request, provider, client_id=None):
+        instance = super().get_provider(request, provider, client_id=client_id)
+        if isinstance(instance, OpenIDConnectProvider):
+            original = instance.get_auth_params_from_request
+
+            def with_locale(req, action):
+                params = dict(original(req, action))
+                params.setdefault("ui_locales", ui_locales(active_language()))
+                return params
+
+            instance.get_auth_params_from_request = with_locale
+        return instance
+
+    def populate_user(self, request, sociallogin, data):
+        user = super().populate_user(request, sociallogin, data)
+        user.preferred_language = active_language()
+        return user

@@ -1,0 +1,55 @@
+"""Reads for the directory."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from carrefour.core.visibility import visible_to
+from carrefour.directory.models import Jurisdiction, Membership, Organization, Team, User
+
+
+def jurisdiction_list(*, kind: str | None = None) -> QuerySet[Jurisdiction]:
+    qs = Jurisdiction.objects.select_related("parent").annotate(
+        organization_count=Count("organizations", distinct=True)
+    ).order_by("sort_order", "name_en")  # GROUP BY drops Meta.ordering: paginate a stable order
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs
+
+
+def organization_list(*, kind: str | None = None, jurisdiction: str | None = None, q: str | None = None) -> QuerySet[Organization]:
+    qs = Organization.objects.select_related("jurisdiction")
+    if kind:
+        qs = qs.filter(kind=kind)
+    if jurisdiction:
+        qs = qs.filter(jurisdiction__code=jurisdiction)
+    if q:
+        qs = qs.filter(
+            Q(name_en__icontains=q) | Q(name_fr__icontains=q) | Q(acronym_en__iexact=q) | Q(acronym_fr__iexact=q)
+        )
+    return qs
+
+
+def person_list(*, viewer: Any) -> QuerySet[User]:
+    """People who chose a public profile; signed-in public servants also see their colleagues."""
+    qs = User.objects.filter(is_active=True).select_related("organization", "jurisdiction")
+    if viewer.is_authenticated and viewer.is_public_servant:
+        return qs.filter(Q(profile_public=True) | Q(jurisdiction__isnull=False)).order_by("display_name", "email")
+    return qs.filter(profile_public=True).order_by("display_name", "email")
+
+
+def team_list(*, user: Any, kind: str | None = None) -> QuerySet[Team]:
+    qs = visible_to(Team.objects.select_related("jurisdiction", "organization"), user)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.annotate(member_count=Count("memberships__user", distinct=True)).order_by("name_en")
+
+
+def team_members(*, team: Team) -> QuerySet[Membership]:
+    return Membership.objects.filter(team=team).select_related("user", "user__organization", "jurisdiction")
+
+
+def user_teams(*, user: Any) -> QuerySet[Membership]:
+    return Membership.objects.filter(user=user, team__deleted_at__isnull=True).select_related("team")

@@ -1,0 +1,121 @@
+"""Experiments API: the same records, visibility rule and small-cell suppression as the pages."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from ninja import Router, Schema
+
+from carrefour.core.visibility import can_edit
+from carrefour.experiments import selectors
+
+router = Router(tags=["experiments"])
+
+
+class ExperimentOut(Schema):
+    id: int
+    title_en: str
+    title_fr: str
+    jurisdiction: str
+    intervention_type: str
+    outcome_domain: str
+    stage: str
+    registered_at: datetime.datetime | None
+    registration_sha256: str | None
+    verdict: str | None
+    url: str
+
+
+class PublicationOut(Schema):
+    verdict: str
+    summary_en: str
+    summary_fr: str
+    published_at: datetime.datetime
+    outcome: str
+    arm: str
+    estimate: float
+    std_error: float
+    ci_low: float
+    ci_high: float
+    n: int
+    engine_version: str
+    input_sha256: str
+    results: list[dict[str, Any]]
+
+
+class ExperimentDetailOut(ExperimentOut):
+    embargo_until: datetime.date | None
+    registration: dict[str, Any] | None
+    publication: PublicationOut | None
+
+
+class PooledOut(Schema):
+    intervention_type: str
+    outcome_domain: str
+    outcome_kind: str
+    studies: list[int]
+    meta: dict[str, Any] | None
+
+
+def _experiment(e) -> dict[str, Any]:
+    registration = e.registration if e.is_registered else None
+    return {
+        "id": e.pk,
+        "title_en": e.title_en,
+        "title_fr": e.title_fr,
+        "jurisdiction": e.jurisdiction.code,
+        "intervention_type": e.intervention_type,
+        "outcome_domain": e.outcome_domain,
+        "stage": selectors.stage_of(e),
+        "registered_at": registration.registered_at if registration else None,
+        "registration_sha256": registration.sha256 if registration else None,
+        "verdict": e.publication.verdict if e.is_published else None,
+        "url": e.get_absolute_url(),
+    }
+
+
+@router.get("/", response=list[ExperimentOut])
+def experiment_list(request: HttpRequest):
+    return [_experiment(e) for e in selectors.experiment_list(user=request.user)]
+
+
+@router.get("/what-works/", response=list[PooledOut])
+def what_works(request: HttpRequest):
+    return [
+        {
+            "intervention_type": g["intervention_type"],
+            "outcome_domain": g["outcome_domain"],
+            "outcome_kind": g["kind"],
+            "studies": [p.experiment_id for p in g["studies"]],
+            "meta": g["meta"],
+        }
+        for g in selectors.evidence_groups(user=request.user)
+    ]
+
+
+@router.get("/{pk}/", response=ExperimentDetailOut)
+def experiment_detail(request: HttpRequest, pk: int):
+    e = selectors.experiment_get(user=request.user, pk=pk)
+    if e is None:
+        raise Http404
+    registration = e.registration if e.is_registered else None
+    hidden = registration is not None and registration.is_embargoed and not can_edit(request.user, e)
+    publication = None
+    if e.is_published:
+        p = e.publication
+        publication = {
+            "verdict": p.verdict, "summary_en": p.summary_en, "summary_fr": p.summary_fr,
+            "published_at": p.published_at, "outcome": p.outcome, "arm": p.arm, "estimate": p.estimate,
+            "std_error": p.std_error, "ci_low": p.ci_low, "ci_high": p.ci_high, "n": p.n,
+            "engine_version": p.analysis.engine_version, "input_sha256": p.analysis.input_sha256,
+            "results": selectors.results_rows(experiment=e, analysis=p.analysis, suppress=True),
+        }
+    return {
+        **_experiment(e),
+        "embargo_until": registration.embargo_until if registration else None,
+        "registration": None if registration is None or hidden else json.loads(registration.canonical_json),
+        "publication": publication,
+    }

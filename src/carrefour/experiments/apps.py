@@ -1,0 +1,42 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ExperimentsConfig(AppConfig):
+    name = "carrefour.experiments"
+    label = "experiments"
+    verbose_name = _("Experiments")
+
+    def ready(self) -> None:
+        from carrefour.core.home import register_home_section
+
+        register_home_section(40, _home_experiments)
+        register_home_section(45, _home_evidence)
+
+
+def _home_experiments(*, user):
+    from django.urls import reverse
+
+    from carrefour.experiments.selectors import home_stats
+
+    counts = home_stats(user=user)
+    return {
+        "title": _("Experiments"),
+        "text": _("Plans registered before they start, randomization, analysis and published results — null and negative results included."),
+        "url": reverse("experiments:index"),
+        "stats": [(_("Experiments"), counts["experiments"]), (_("Published results"), counts["published"])],
+    }
+
+
+def _home_evidence(*, user):
+    from django.urls import reverse
+
+    from carrefour.experiments.selectors import evidence_groups
+
+    groups = evidence_groups(user=user)
+    return {
+        "title": _("What works"),
+        "text": _("Published experiments grouped by intervention and outcome, pooled across jurisdictions."),
+        "url": reverse("experiments:what_works"),
+        "stats": [(_("Evidence groups"), len(groups))],
+    }

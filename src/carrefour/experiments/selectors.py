@@ -1,0 +1,341 @@
+"""Experiment reads. Every list goes through `visible_to`; published tables suppress small cells."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+import carrefour.stats as stats
+from carrefour.core.i18n import pick
+from carrefour.core.visibility import can_edit, visible_to
+from carrefour.experiments import plan as plan_module
+from carrefour.experiments.models import (
+    Analysis,
+    Deviation,
+    Experiment,
+    InterventionType,
+    OutcomeDomain,
+    Publication,
+    Randomization,
+)
+
+MIN_CELL = 10  # published tables suppress cells with fewer units than this
+SRM_THRESHOLD = 0.001
+
+
+def experiment_list(
+    *,
+    user: Any,
+    q: str = "",
+    jurisdiction: str = "",
+    intervention_type: str = "",
+    outcome_domain: str = "",
+    verdict: str = "",
+    stage: str = "",
+    year: int | None = None,
+) -> QuerySet[Experiment]:
+    """Experiments `user` may see, filtered, with what the list page shows."""
+    qs = visible_to(Experiment.objects.all(), user).select_related(
+        "jurisdiction", "registration", "publication", "team"
+    )
+    if q:
+        qs = qs.filter(Q(title_en__icontains=q) | Q(title_fr__icontains=q))
+    if jurisdiction:
+        qs = qs.filter(jurisdiction__code=jurisdiction)
+    if intervention_type:
+        qs = qs.filter(intervention_type=intervention_type)
+    if outcome_domain:
+        qs = qs.filter(outcome_domain=outcome_domain)
+    if verdict:
+        qs = qs.filter(publication__verdict=verdict)
+    if stage == "draft":
+        qs = qs.filter(registration__isnull=True)
+    elif stage == "registered":
+        qs = qs.filter(registration__isnull=False, publication__isnull=True)
+    elif stage == "published":
+        qs = qs.filter(publication__isnull=False)
+    if year:
+        qs = qs.filter(registration__registered_at__year=year)
+    return qs.order_by("-created_at", "-id")
+
+
+def experiment_get(*, user: Any, pk: int) -> Experiment | None:
+    return (
+        visible_to(Experiment.objects.all(), user)
+        .select_related("jurisdiction", "team", "registration", "publication", "initiative")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def stage_of(experiment: Experiment) -> str:
+    if experiment.is_published:
+        return "published"
+    if experiment.is_registered:
+        return "registered"
+    return "draft"
+
+
+def sees_full_plan(*, user: Any, experiment: Experiment) -> bool:
+    """The team sees every part of the plan; others see the public version after any embargo."""
+    return can_edit(user, experiment)
+
+
+def plan_rows(*, experiment: Experiment, user: Any, editor: bool | None = None) -> list[dict[str, Any]]:
+    """Each part of the plan with its deviations, as this person may see it."""
+    editor = sees_full_plan(user=user, experiment=experiment) if editor is None else editor
+    registration = experiment.registration if experiment.is_registered else None
+    public = set(registration.public_fields) if registration else set(plan_module.PLAN_FIELD_KEYS)
+    embargoed = registration is not None and registration.is_embargoed and not editor
+    values = plan_module.plan_values(experiment)
+    deviations: dict[str, list[Deviation]] = defaultdict(list)
+    if registration:
+        for d in experiment.deviations.all():
+            deviations[d.plan_field].append(d)
+    rows = []
+    for key, label, switchable in plan_module.PLAN_FIELDS:
+        withheld = switchable and key not in public
+        hidden = (withheld or embargoed) and not editor and key != "title"
+        rows.append(
+            {
+                "key": key,
+                "label": label,
+                "value": None if hidden else _display(key, values[key], experiment),
+                "hidden": hidden,
+                "withheld": withheld,
+                "deviations": [] if hidden else deviations.get(key, []),
+            }
+        )
+    return rows
+
+
+def _display(key: str, value: Any, experiment: Experiment) -> Any:
+    if key in plan_module.TEXT_FIELDS:
+        return pick(value)
+    if key == "classification":
+        return {
+            "intervention_type": experiment.get_intervention_type_display(),
+            "outcome_domain": experiment.get_outcome_domain_display(),
+            "jurisdiction": experiment.jurisdiction,
+            "team": experiment.team,
+        }
+    if key == "arms":
+        total = sum(int(a["allocation"]) for a in value) or 1
+        return [
+            {**a, "name": pick({"en": a["name_en"], "fr": a["name_fr"]}), "share": int(a["allocation"]) / total}
+            for a in value
+        ]
+    if key == "outcomes":
+        kinds = {"binary": _("Binary (yes/no)"), "continuous": _("Continuous")}
+        return [
+            {**o, "label": pick({"en": o["label_en"], "fr": o["label_fr"]}), "kind_label": kinds.get(o["kind"], o["kind"])}
+            for o in value
+        ]
+    if key == "design":
+        return {**value, "adjust_label": experiment.get_adjust_display()}
+    return value
+
+
+def deviation_list(*, experiment: Experiment, user: Any) -> list[Deviation]:
+    rows = plan_rows(experiment=experiment, user=user)
+    return [d for row in rows for d in row["deviations"]]
+
+
+def randomization_latest(*, experiment: Experiment) -> Randomization | None:
+    return experiment.randomizations.first()
+
+
+def analysis_list(*, experiment: Experiment) -> QuerySet[Analysis]:
+    return experiment.analyses.select_related("dataset").all()
+
+
+def analysis_database_names() -> list[str]:
+    """Names of the databases configured for analysis (their URLs never leave the settings)."""
+    return sorted(getattr(settings, "ANALYSIS_DATABASES", {}) or {})
+
+
+# --- results ----------------------------------------------------------------------------
+
+
+def _suppress(n: Any) -> bool:
+    return n is None or int(n) < MIN_CELL
+
+
+def outcome_labels(experiment: Experiment) -> dict[str, Any]:
+    return {o["column"]: pick({"en": o.get("label_en", ""), "fr": o.get("label_fr", "")}) or o["column"] for o in experiment.outcomes}
+
+
+def arm_names(experiment: Experiment) -> dict[str, Any]:
+    return {a["label"]: pick({"en": a.get("name_en", ""), "fr": a.get("name_fr", "")}) or a["label"] for a in experiment.arms}
+
+
+def results_view(*, experiment: Experiment, analysis: Analysis, suppress: bool = True) -> dict[str, Any]:
+    """Tables of effects per outcome and arm; with `suppress`, cells under 10 units are hidden."""
+    result = analysis.result
+    names = arm_names(experiment)
+    labels = outcome_labels(experiment)
+    kinds = {o["column"]: o.get("kind") for o in experiment.outcomes}
+    n = result.get("n", {})
+    counts = [
+        {"arm": arm, "name": names.get(arm, arm), "n": count, "suppressed": suppress and _suppress(count),
+         "expected": result["srm"]["expected"].get(arm)}
+        for arm, count in n.items()
+    ]
+    any_small = any(c["suppressed"] for c in counts)
+    outcomes = []
+    for r in result.get("results", []):
+        effects = []
+        for e in r["effects"]:
+            hidden = suppress and (any_small or _suppress(n.get(e["arm"])))
+            effects.append({**e, "name": names.get(e["arm"], e["arm"]), "suppressed": hidden})
+        subgroups = []
+        for s in r.get("subgroups", []):
+            small = suppress and any(_suppress(v) for v in s["n"].values())
+            subgroups.append(
+                {
+                    "subgroup": s["subgroup"],
+                    "n": s["n"],
+                    "n_total": sum(s["n"].values()),
+                    "suppressed": small,
+                    "control_mean": None if small else s["control_mean"],
+                    "effects": [] if small else [{**e, "name": names.get(e["arm"], e["arm"])} for e in s["effects"]],
+                }
+            )
+        outcomes.append(
+            {
+                "outcome": r["outcome"],
+                "label": labels.get(r["outcome"], r["outcome"]),
+                "kind": kinds.get(r["outcome"]),
+                "estimator": r["estimator"],
+                "control_mean": None if suppress and any_small else r["control_mean"],
+                "effects": effects,
+                "subgroups": subgroups,
+                "interaction_p_value": r.get("interaction_p_value"),
+            }
+        )
+    srm_p = result.get("srm", {}).get("p_value")
+    return {
+        "counts": counts,
+        "dropped": result.get("dropped", {}),
+        "srm_p_value": srm_p,
+        "srm_warning": srm_p is not None and srm_p < SRM_THRESHOLD,
+        "outcomes": outcomes,
+        "meta": result.get("meta", {}),
+        "subgroup_column": experiment.subgroup_column,
+        "suppressed_any": any_small or any(s["suppressed"] for o in outcomes for s in o["subgroups"]),
+    }
+
+
+def results_rows(*, experiment: Experiment, analysis: Analysis, suppress: bool = True) -> list[dict[str, Any]]:
+    """Flat rows (one per outcome × arm × subgroup) for the CSV/JSON downloads."""
+    view = results_view(experiment=experiment, analysis=analysis, suppress=suppress)
+    n = {c["arm"]: (None if c["suppressed"] else c["n"]) for c in view["counts"]}
+    rows = []
+    fields = ["estimate", "std_error", "df", "ci_low", "ci_high", "p_value", "p_value_adjusted",
+              "relative_estimate", "relative_ci_low", "relative_ci_high"]
+    for o in view["outcomes"]:
+        for e in o["effects"]:
+            row = {"outcome": o["outcome"], "subgroup": "", "arm": e["arm"], "control": view["meta"].get("control"),
+                   "n_arm": n.get(e["arm"]), "n_control": n.get(view["meta"].get("control")),
+                   "control_mean": o["control_mean"], "estimator": o["estimator"]}
+            row.update({f: (None if e["suppressed"] else e.get(f)) for f in fields})
+            rows.append(row)
+        for s in o["subgroups"]:
+            if s["suppressed"]:
+                rows.append({"outcome": o["outcome"], "subgroup": s["subgroup"], "arm": "", "suppressed": True})
+                continue
+            for e in s["effects"]:
+                row = {"outcome": o["outcome"], "subgroup": s["subgroup"], "arm": e["arm"],
+                       "control": view["meta"].get("control"), "n_arm": s["n"].get(e["arm"]),
+                       "n_control": s["n"].get(view["meta"].get("control")), "control_mean": s["control_mean"],
+                       "estimator": o["estimator"]}
+                row.update({f: e.get(f) for f in fields})
+                rows.append(row)
+    return rows
+
+
+# --- evidence base ----------------------------------------------------------------------
+
+
+def published_list(
+    *,
+    user: Any,
+    jurisdiction: str = "",
+    outcome_domain: str = "",
+    intervention_type: str = "",
+    verdict: str = "",
+    year: int | None = None,
+    q: str = "",
+) -> QuerySet[Publication]:
+    """Published results of experiments `user` may see (through `visible_to`), filtered."""
+    experiments = visible_to(Experiment.objects.all(), user)
+    qs = Publication.objects.filter(experiment__in=experiments).select_related(
+        "experiment", "experiment__jurisdiction", "experiment__registration"
+    )
+    if jurisdiction:
+        qs = qs.filter(experiment__jurisdiction__code=jurisdiction)
+    if outcome_domain:
+        qs = qs.filter(experiment__outcome_domain=outcome_domain)
+    if intervention_type:
+        qs = qs.filter(experiment__intervention_type=intervention_type)
+    if verdict:
+        qs = qs.filter(verdict=verdict)
+    if year:
+        qs = qs.filter(experiment__registration__registered_at__year=year)
+    if q:
+        qs = qs.filter(Q(experiment__title_en__icontains=q) | Q(experiment__title_fr__icontains=q))
+    return qs.order_by("experiment__intervention_type", "experiment__outcome_domain", "experiment__registration__registered_at")
+
+
+def _group_key(p: Publication) -> tuple[str, str, str]:
+    return (p.experiment.intervention_type, p.experiment.outcome_domain, p.outcome_kind)
+
+
+def pool(publications: list[Publication]) -> dict[str, Any] | None:
+    """Random-effects (DerSimonian–Laird) pooling with carrefour.stats.meta_analysis."""
+    if len(publications) < 2:
+        return None
+    meta = stats.meta_analysis([p.estimate for p in publications], [p.std_error for p in publications])
+    return meta.to_dict()
+
+
+def evidence_groups(*, user: Any, **filters: Any) -> list[dict[str, Any]]:
+    """Published experiments grouped by intervention type × outcome domain (× outcome scale), pooled."""
+    groups: dict[tuple[str, str, str], list[Publication]] = defaultdict(list)
+    for p in published_list(user=user, **filters):
+        groups[_group_key(p)].append(p)
+    types, domains = dict(InterventionType.choices), dict(OutcomeDomain.choices)
+    result = []
+    for (itype, domain, kind), pubs in sorted(groups.items()):
+        result.append(
+            {
+                "intervention_type": itype,
+                "intervention_label": types.get(itype, itype),
+                "outcome_domain": domain,
+                "domain_label": domains.get(domain, domain),
+                "kind": kind,
+                "studies": pubs,
+                "jurisdictions": sorted({str(p.experiment.jurisdiction.abbreviation) for p in pubs}),
+                "meta": pool(pubs),
+            }
+        )
+    return result
+
+
+def evidence_group(*, user: Any, intervention_type: str, outcome_domain: str, **filters: Any) -> list[dict[str, Any]]:
+    """The groups (one per outcome scale) of one intervention type × outcome domain."""
+    filters.pop("intervention_type", None)
+    filters.pop("outcome_domain", None)
+    return evidence_groups(user=user, intervention_type=intervention_type, outcome_domain=outcome_domain, **filters)
+
+
+def home_stats(*, user: Any) -> dict[str, int]:
+    qs = visible_to(Experiment.objects.all(), user)
+    return {
+        "experiments": qs.count(),
+        "published": Publication.objects.filter(experiment__in=qs).count(),
+    }

@@ -1,0 +1,84 @@
+"""Portfolio API: initiatives (same filters and visibility rule as the pages) and their timelines."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.http import Http404, HttpRequest
+from ninja import Router, Schema
+
+from carrefour.core.visibility import visible_to
+from carrefour.directory.models import Jurisdiction
+from carrefour.portfolio import selectors
+from carrefour.portfolio.models import Achievement, Facet
+
+router = Router(tags=["portfolio"])
+
+
+class AchievementOut(Schema):
+    date: datetime.date
+    text_en: str
+    text_fr: str
+    by: str
+    evidence_url: str
+
+
+class InitiativeOut(Schema):
+    id: int
+    title_en: str
+    title_fr: str
+    summary_en: str
+    summary_fr: str
+    lead_jurisdiction: str
+    partner_jurisdictions: list[str]
+    table: str | None
+    priority: str | None
+    facets: list[str]
+    stage: str
+    status: str
+    start_date: datetime.date | None
+    end_date: datetime.date | None
+    url: str
+
+
+class InitiativeDetailOut(InitiativeOut):
+    achievements: list[AchievementOut]
+
+
+def _initiative(i) -> dict:
+    return {
+        "id": i.pk, "title_en": i.title_en, "title_fr": i.title_fr, "summary_en": i.summary_en,
+        "summary_fr": i.summary_fr, "lead_jurisdiction": i.jurisdiction.code,
+        "partner_jurisdictions": [j.code for j in i.partner_jurisdictions.all()],
+        "table": i.table.slug if i.table else None, "priority": i.priority.title_en if i.priority else None,
+        "facets": [f.code for f in i.facets.all()], "stage": i.stage, "status": i.status,
+        "start_date": i.start_date, "end_date": i.end_date, "url": i.get_absolute_url(),
+    }
+
+
+@router.get("/initiatives/", response=list[InitiativeOut])
+def initiative_list(request: HttpRequest, jurisdiction: str | None = None, facet: str | None = None,
+                    stage: str | None = None, status: str | None = None):
+    """Visible initiatives; `jurisdiction` (a code) matches the lead or a partner, `facet` is a facet code."""
+    filters: dict = {"stage": stage, "status": status}
+    if jurisdiction:
+        filters["jurisdiction"] = Jurisdiction.objects.filter(code=jurisdiction).first()
+        if filters["jurisdiction"] is None:
+            return []
+    if facet:
+        filters["facet"] = Facet.objects.filter(code=facet).first()
+        if filters["facet"] is None:
+            return []
+    qs = selectors.with_related(selectors.initiative_list(user=request.user, **filters)).order_by("pk")
+    return [_initiative(i) for i in qs]
+
+
+@router.get("/initiatives/{pk}/", response=InitiativeDetailOut)
+def initiative_detail(request: HttpRequest, pk: int):
+    initiative = selectors.with_related(selectors.initiative_list(user=request.user)).filter(pk=pk).first()
+    if initiative is None:
+        raise Http404
+    achievements = visible_to(Achievement.objects.filter(initiative=initiative), request.user).order_by("date", "id")
+    return {**_initiative(initiative), "achievements": [
+        {"date": a.date, "text_en": a.text_en, "text_fr": a.text_fr, "by": a.by, "evidence_url": a.evidence_url}
+        for a in achievements]}

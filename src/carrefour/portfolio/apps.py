@@ -1,0 +1,32 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+def home_section(*, user):
+    from django.urls import reverse
+    from django.utils.translation import gettext
+
+    from carrefour.portfolio import selectors
+    from carrefour.portfolio.models import Status
+
+    initiatives = selectors.initiative_list(user=user)
+    return {
+        "title": gettext("Innovation portfolio"),
+        "text": gettext("Collaboration tables, their priorities and initiatives, key achievements and progress reports."),
+        "url": reverse("portfolio:index"),
+        "stats": [
+            (gettext("Initiatives"), initiatives.count()),
+            (gettext("At risk or blocked"), initiatives.filter(status__in=[Status.AT_RISK, Status.BLOCKED]).count()),
+        ],
+    }
+
+
+class PortfolioConfig(AppConfig):
+    name = "carrefour.portfolio"
+    label = "portfolio"
+    verbose_name = _("Portfolio")
+
+    def ready(self) -> None:
+        from carrefour.core.home import register_home_section
+
+        register_home_section(30, home_section)

@@ -1,0 +1,198 @@
+"""Declarations and consultations in a real browser, in both languages, with axe on every page:
+a citizen comments in French on a paragraph; a moderator hides and restores it; the secretariat
+publishes a new version of a declaration and compares it with the last."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core.cache import cache
+
+from carrefour.directory.demo import DEMO_PASSWORD
+from tests.browser.conftest import assert_accessible
+
+FRENCH_COMMENT = "« Signaux faibles » reste obscur : proposez « signes précurseurs » et un exemple."
+
+
+@pytest.fixture
+def demo(transactional_db, directory_demo):
+    from carrefour.consultations import demo as consultations_demo
+    from carrefour.declarations import demo as declarations_demo
+
+    cache.clear()  # rate-limit counters live in the database cache
+    declarations_demo.load()
+    consultations_demo.load()
+    cache.clear()
+
+
+def _session(browser, base_url, email, lang):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale=f"{lang}-CA")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    page.goto(f"{base_url}/{lang}/accounts/login/")
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.locator("form:not(.cf-report-form) [type=submit]").first.click()
+    page.wait_for_url(re.compile(rf"/{lang}/$"))
+    return context, page
+
+
+def _submit(form) -> None:
+    form.locator('gcds-button[type="submit"], button[type="submit"]').first.click()
+
+
+def test_comment_moderate_publish_and_compare(page, browser, demo):
+    from carrefour.consultations.models import Comment
+
+    base = page.base_url
+    # Anyone can read, in both languages.
+    for path, name in (("/en/declarations/", "declarations-en"),
+                       ("/fr/declarations/fpt-public-sector-innovation/", "fpt-fr"),
+                       ("/en/declarations/fpt-public-sector-innovation/commitments/2/", "commitment-en"),
+                       ("/fr/consultations/", "consultations-fr"),
+                       ("/en/consultations/declaration-on-service-review/what-we-heard/", "what-we-heard-en"),
+                       ("/fr/consultations/declaration-on-service-review/what-we-heard/", "what-we-heard-fr")):
+        response = page.goto(base + path)
+        assert response.status == 200
+        assert_accessible(page, name)
+    page.goto(base + "/fr/declarations/fpt-public-sector-innovation/")
+    assert "Les 14 administrations invitées avaient toutes approuvé" in page.content()
+
+    # 1. A citizen comments in French on a paragraph of the draft.
+    context, citizen = _session(browser, base, "citizen@example.org", "fr")
+    try:
+        citizen.goto(base + "/fr/consultations/oecd-draft-declaration/")
+        assert_accessible(citizen, "consultation-fr")
+        citizen.locator("#p6 a", has_text="Commenter").click()
+        citizen.wait_for_url(re.compile(r"/fr/consultations/oecd-draft-declaration/comment/\?p=6$"))
+        assert_accessible(citizen, "comment-form-fr")
+        citizen.select_option("select[name=category]", "terminology")
+        citizen.fill("textarea[name=body]", FRENCH_COMMENT)
+        _submit(citizen.locator("form[action$='/comment/']"))
+        citizen.wait_for_url(re.compile(r"/fr/consultations/oecd-draft-declaration/#comment-\d+$"))
+        assert "Merci : votre commentaire a été publié." in citizen.content()
+        comment = Comment.objects.get(body=FRENCH_COMMENT)
+        assert (comment.language, comment.category, comment.paragraph.position) == ("fr", "terminology", 6)
+        assert citizen.locator(f"#comment-{comment.pk}").inner_text().count("Citoyen") == 1
+        assert_accessible(citizen, "consultation-commented-fr")
+    finally:
+        context.close()
+
+    # 2. A moderator hides it with a reason, then restores it from the moderation page.
+    context, moderator = _session(browser, base, "amelie.tremblay@canada.ca", "en")
+    try:
+        moderator.goto(base + "/en/consultations/oecd-draft-declaration/")
+        card = moderator.locator(f"#comment-{comment.pk}")
+        card.locator("summary", has_text="Hide").click()
+        card.locator(f"#reason-{comment.pk}").fill("Testing moderation")
+        card.locator("button", has_text="Hide this comment").click()
+        moderator.wait_for_load_state("load")
+        comment.refresh_from_db()
+        assert comment.state == "hidden"
+        moderator.goto(base + "/en/consultations/oecd-draft-declaration/moderation/")
+        assert_accessible(moderator, "moderation-en")
+        card = moderator.locator(f"#comment-{comment.pk}")
+        card.locator("summary", has_text="Restore").click()
+        card.locator(f"#reason-{comment.pk}").fill("Reviewed: within the rules")
+        card.locator("button", has_text="Restore this comment").click()
+        moderator.wait_for_url(re.compile(r"/moderation/$"))
+        comment.refresh_from_db()
+        assert comment.state == "visible"
+        # Support ("+1") is swapped in place by htmx.
+        moderator.goto(base + "/en/consultations/oecd-draft-declaration/")
+        card = moderator.locator(f"#comment-{comment.pk}")
+        card.locator("button", has_text="+1 Support").click()
+        moderator.locator(f"#comment-{comment.pk} .cf-badge", has_text="You support this").wait_for()
+        assert "1 person supports this" in moderator.locator(f"#comment-{comment.pk}").inner_text()
+        assert comment.supports.count() == 1
+
+        # 3. The secretariat publishes a new version and compares it with the last, in both languages.
+        moderator.goto(base + "/en/declarations/declaration-on-service/")
+        assert_accessible(moderator, "service-en")
+        moderator.fill("input[name=note_en]", "Closing reworded after member review")
+        moderator.fill("input[name=note_fr]", "Conclusion reformulée après l'examen des membres")
+        moderator.locator("form[action$='/publish/'] gcds-button").click()
+        moderator.wait_for_load_state("load")
+        assert "A new version was published." in moderator.content()
+        moderator.locator("a", has_text="Compare versions").first.click()
+        moderator.wait_for_url(re.compile(r"/en/declarations/declaration-on-service/versions/compare/$"))
+        assert moderator.locator("ins.cf-diff-ins").count() > 0
+        assert "the way we deliver service" in moderator.locator("ins.cf-diff-ins").first.inner_text()
+        assert_accessible(moderator, "compare-en")
+        moderator.goto(base + "/fr/declarations/declaration-on-service/versions/compare/?a=1&b=2")
+        assert moderator.locator("ins.cf-diff-ins").count() > 0
+        assert_accessible(moderator, "compare-fr")
+    finally:
+        context.close()
+
+
+def test_secretariat_invites_and_a_signatory_endorses(page, browser, demo):
+    from carrefour.declarations.models import Declaration, Endorsement
+    from carrefour.directory.models import Jurisdiction, Team
+
+    base = page.base_url
+    on = Jurisdiction.objects.get(code="on")
+    context, secretariat = _session(browser, base, "amelie.tremblay@canada.ca", "en")
+    try:
+        # The secretariat starts a declaration in French, from the declarations index.
+        secretariat.goto(base + "/fr/declarations/")
+        secretariat.locator("a", has_text="Nouvelle déclaration").click()
+        secretariat.wait_for_url(re.compile(r"/fr/declarations/new/$"))
+        assert_accessible(secretariat, "declaration-new-fr")
+        for name, value in (("title_en", "Declaration on Data"), ("title_fr", "Déclaration sur les données"),
+                            ("short_name_en", "DD"), ("short_name_fr", "DD"),
+                            ("preamble_fr", "Nous, chefs de la fonction publique, convenons de ce qui suit.")):
+            secretariat.fill(f"input[name={name}], textarea[name={name}]", value)
+        secretariat.select_option("select[name=team]", str(Team.objects.get(slug="fpt-dm-service").pk))
+        _submit(secretariat.locator("form[method=post]").filter(has=secretariat.locator("[name=team]")))
+        secretariat.wait_for_url(re.compile(r"/fr/declarations/declaration-on-data/#commitments-h$"))
+        assert "La déclaration a été créée" in secretariat.content()
+        assert secretariat.locator("a", has_text="Ajouter un engagement").count() > 0
+        created = Declaration.objects.get(slug="declaration-on-data")
+        assert (created.status, created.team.slug, created.title_fr) == ("drafting", "fpt-dm-service",
+                                                                         "Déclaration sur les données")
+
+        # The secretariat's pages for questions and responses pass axe too.
+        for path, name in (("/fr/consultations/oecd-draft-declaration/questions/", "questions-fr"),
+                           ("/fr/consultations/oecd-draft-declaration/questions/add/", "question-add-fr"),
+                           ("/en/consultations/declaration-on-service-review/what-we-heard/", "report-manager-en")):
+            assert secretariat.goto(base + path).status == 200
+            assert_accessible(secretariat, name)
+        secretariat.locator("a", has_text="Edit the response on").first.click()
+        secretariat.wait_for_url(re.compile(r"/what-we-heard/responses/\d+/edit/$"))
+        assert_accessible(secretariat, "response-edit-en")
+
+        secretariat.goto(base + "/fr/consultations/open/declaration-on-service/")
+        assert_accessible(secretariat, "open-consultation-fr")
+        secretariat.goto(base + "/en/declarations/declaration-on-service/")
+        secretariat.select_option("select[name=status]", "endorsement")
+        _submit(secretariat.locator("form[action$='/status/']"))
+        secretariat.wait_for_load_state("load")
+        assert "The status was changed." in secretariat.content()
+        assert_accessible(secretariat, "endorsement-open-en")
+        box = secretariat.locator(f"input[name=jurisdictions][value='{on.pk}']")
+        secretariat.locator(f"label[for='{box.get_attribute('id')}']").click()
+        assert box.is_checked()
+        _submit(secretariat.locator("form[action$='/invite/']"))
+        secretariat.wait_for_load_state("load")
+        assert "The jurisdictions were invited to endorse." in secretariat.content()
+        assert "0 of 1 invited jurisdictions have endorsed." in secretariat.content()
+    finally:
+        context.close()
+
+    context, signatory = _session(browser, base, "raj.patel@ontario.ca", "fr")
+    try:
+        signatory.goto(base + "/fr/declarations/declaration-on-service/")
+        assert_accessible(signatory, "endorse-fr")
+        signatory.select_option("select[name=jurisdiction]", str(on.pk))
+        signatory.fill("input[name=signatory_name]", "Raj Patel")
+        signatory.fill("input[name=signatory_title]", "Secrétaire du Conseil des ministres")
+        _submit(signatory.locator("form[action$='/endorse/']"))
+        signatory.wait_for_load_state("load")
+        assert "Merci : l'approbation a été enregistrée." in signatory.content()
+        assert "1 administration invitée avait approuvé la déclaration" in signatory.content()
+    finally:
+        context.close()
+    endorsement = Endorsement.objects.get(declaration__slug="declaration-on-service")
+    assert (endorsement.jurisdiction, endorsement.signatory_name) == (on, "Raj Patel")

@@ -1,0 +1,225 @@
+"""An experiment from plan to published result in a real browser, with axe on every page."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+
+import numpy as np
+import pytest
+from django.test import Client
+
+import carrefour.stats as stats
+from tests.browser.conftest import assert_accessible
+
+pytestmark = pytest.mark.browser
+
+
+def _sign_in(page, email: str) -> None:
+    from carrefour.directory.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(email=email))
+    cookie = client.cookies["sessionid"]
+    page.context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": page.base_url}])
+
+
+def _fill(page, name: str, value: str) -> None:
+    page.locator(f'[name="{name}"] input, [name="{name}"] textarea').first.fill(value)
+
+
+def _select(page, name: str, *, value: str | None = None, label: str | None = None) -> None:
+    select = page.locator(f'gcds-select[name="{name}"] select')
+    if value is not None:
+        select.select_option(value=value)
+    else:
+        select.select_option(label=label)
+
+
+def _units_csv(n: int = 240) -> bytes:
+    rng = np.random.default_rng(3)
+    rows = ["unit_id,region,age"] + [f"{i + 1},{rng.choice(['north', 'south'])},{int(rng.integers(18, 80))}" for i in range(n)]
+    return ("\n".join(rows) + "\n").encode()
+
+
+def _outcomes_from(assignment: bytes, *, rename_arm: str | None = None) -> bytes:
+    rng = np.random.default_rng(4)
+    reader = csv.DictReader(io.StringIO(assignment.decode()))
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["unit_id", "region", "age", "arm", "paid"])
+    for row in reader:
+        arm = row["arm"]
+        paid = int(rng.random() < (0.45 + (0.2 if arm == "treatment" else 0.0)))
+        writer.writerow([row["unit_id"], row["region"], row["age"], rename_arm if rename_arm and arm == "treatment" else arm, paid])
+    return out.getvalue().encode()
+
+
+def test_plan_to_published_result(page, directory_demo):
+    _sign_in(page, "amelie.tremblay@canada.ca")
+    base = page.base_url
+
+    # 1. Plan, with the power calculation in the form
+    page.goto(base + "/en/experiments/new/")
+    assert_accessible(page, "experiment-plan")
+    _fill(page, "title_en", "Reminder letters for on-time payment")
+    _fill(page, "title_fr", "Lettres de rappel pour payer à temps")
+    _fill(page, "question_en", "Does a reminder letter increase on-time payment?")
+    _fill(page, "population_en", "Taxpayers with a balance owing")
+    _select(page, "intervention_type", value="reminder")
+    _select(page, "outcome_domain", value="tax_compliance")
+    _select(page, "jurisdiction", label="Government of Canada")
+    _fill(page, "outcomes-0-column", "paid")
+    _fill(page, "outcomes-0-label_en", "Paid on time")
+    _fill(page, "outcomes-0-label_fr", "Payé à temps")
+    _fill(page, "covariates", "age")
+    _fill(page, "strata", "region")
+    _select(page, "power_outcome", value="binary")
+    _fill(page, "power_baseline", "0.45")
+    _fill(page, "power_mde", "0.1")
+    page.locator('[name="power_mde"] input').dispatch_event("change")
+    expect_n = stats.power(outcome="binary", baseline=0.45, mde=0.1).n_control
+    # with JavaScript, htmx updates the result as the fields change…
+    page.wait_for_function(
+        "n => document.querySelector('#power-result')?.textContent.includes(n)", arg=f"{expect_n:,}"
+    )
+    # …and without it, the button computes it on the server
+    page.get_by_role("button", name="Calculate the sample size").click()
+    page.wait_for_load_state()
+    assert page.locator("#power-result").get_by_text(f"{expect_n:,}").first.is_visible()
+    assert page.locator("svg.cf-power").count() == 1
+    assert_accessible(page, "experiment-plan-power")
+    page.get_by_role("button", name="Save the plan").click()
+    page.wait_for_url(re.compile(r"/en/experiments/\d+/$"))
+    pk = int(re.search(r"/experiments/(\d+)/", page.url).group(1))
+    assert_accessible(page, "experiment-draft")
+
+    # 2. Register: the hash verifies
+    page.get_by_role("link", name="Register the plan").click()
+    assert_accessible(page, "experiment-register")
+    page.get_by_role("button", name="Register and freeze the plan").click()
+    page.wait_for_url(re.compile(rf"/en/experiments/{pk}/registration/$"))
+    shown = page.locator("#registered-hash").inner_text().strip()
+    assert "Verified" in page.locator("#verify-status").inner_text()
+    body = page.request.get(base + f"/en/experiments/{pk}/registration.json").body()
+    assert hashlib.sha256(body).hexdigest() == shown
+    assert_accessible(page, "experiment-registration")
+
+    # A deviation shows beside the plan
+    page.goto(base + f"/en/experiments/{pk}/deviations/new/")
+    _select(page, "plan_field", value="population")
+    _fill(page, "description_en", "Nunavut was left out of the mailing.")
+    _fill(page, "reason_en", "The mail run could not meet the date.")
+    page.get_by_role("button", name="Record the deviation").click()
+    page.wait_for_url(re.compile(rf"/en/experiments/{pk}/"))
+    deviation = page.locator(".cf-plan-row", has=page.locator("#plan-population")).locator(".cf-deviations")
+    assert "Nunavut was left out" in deviation.inner_text()
+    assert_accessible(page, "experiment-deviation")
+
+    # 3. Randomize
+    page.goto(base + f"/en/experiments/{pk}/randomize/")
+    assert_accessible(page, "experiment-randomize")
+    page.locator('input[name="file"]').set_input_files(
+        files=[{"name": "units.csv", "mimeType": "text/csv", "buffer": _units_csv()}]
+    )
+    _fill(page, "seed", "2026")
+    page.get_by_role("button", name="Randomize the units").click()
+    page.wait_for_url(re.compile(rf"/en/experiments/{pk}/randomize/$"))
+    assert page.locator("#seed").inner_text() == "2026"
+    assert page.locator("#balance-table").is_visible()
+    assert_accessible(page, "experiment-randomized")
+    href = page.get_by_role("link", name="Download the assignment file (CSV)").get_attribute("href")
+    assignment = page.request.get(base + href).body()
+
+    # 4. Upload data: a bad file is refused with its reason, then a good one is analysed
+    page.goto(base + f"/en/experiments/{pk}/data/")
+    page.locator('input[name="file"]').set_input_files(
+        files=[{"name": "outcomes.csv", "mimeType": "text/csv", "buffer": _outcomes_from(assignment, rename_arm="letter")}]
+    )
+    page.get_by_role("button", name="Upload and analyse").click()
+    page.wait_for_load_state()
+    assert "not in the plan: “letter”" in page.locator(".cf-field-error").inner_text()
+    assert_accessible(page, "experiment-data-error")
+    page.locator('input[name="file"]').set_input_files(
+        files=[{"name": "outcomes.csv", "mimeType": "text/csv", "buffer": _outcomes_from(assignment)}]
+    )
+    page.get_by_role("button", name="Upload and analyse").click()
+    page.wait_for_url(re.compile(rf"/en/experiments/{pk}/analyses/\d+/$"), timeout=90000)
+    page.wait_for_function("document.querySelector('#analysis-state')?.dataset.status === 'done'")
+    assert page.locator(".cf-effects").first.is_visible()
+    assert_accessible(page, "experiment-analysis")
+
+    # 5. Publish with a verdict
+    page.get_by_role("link", name="Publish these results with a verdict").click()
+    assert_accessible(page, "experiment-publish")
+    page.locator('gcds-radios[name="verdict"]').get_by_text("Worked", exact=True).click()
+    _fill(page, "summary_en", "More people paid on time with the letter.")
+    _fill(page, "summary_fr", "Plus de gens ont payé à temps avec la lettre.")
+    page.get_by_role("button", name="Publish").click()
+    page.wait_for_url(re.compile(rf"/en/experiments/{pk}/results/$"))
+    assert page.locator("#verdict").inner_text() == "Worked"
+    assert page.locator("svg.cf-forest").count() == 1
+    assert_accessible(page, "experiment-results")
+
+    # Spot-check the other language
+    page.goto(base + f"/fr/experiments/{pk}/results/")
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert page.locator("#verdict").inner_text() == "A fonctionné"
+    assert "Plus de gens ont payé à temps" in page.content()
+    assert_accessible(page, "experiment-results-fr")
+    page.goto(base + f"/fr/experiments/{pk}/registration/")
+    assert page.locator("#registered-hash").inner_text().strip() == shown
+    assert_accessible(page, "experiment-registration-fr")
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_evidence_pages_are_accessible(page, directory_demo, lang, monkeypatch):
+    from carrefour.experiments import demo
+
+    monkeypatch.setattr(demo, "EXPERIMENTS", demo.EXPERIMENTS[:3])  # keep the test fast: one pooled group
+    demo.load()
+    page.goto(page.base_url + f"/{lang}/experiments/what-works/")
+    assert page.locator(".cf-pooled-estimate").count() == 1
+    assert_accessible(page, f"what-works-{lang}")
+    page.goto(page.base_url + f"/{lang}/experiments/")
+    assert_accessible(page, f"experiments-{lang}")
+
+
+def test_a_table_of_a_configured_database_is_analysed(page, directory_demo, settings, tmp_path):
+    import duckdb
+
+    from carrefour.directory.models import Jurisdiction, User
+    from tests.directory.factories import TeamFactory
+    from tests.experiments.factories import make_experiment
+    from tests.experiments.test_tables import DUCKDB_SERIES, ROWS_SQL
+
+    path = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute(f"CREATE TABLE outcomes AS {ROWS_SQL.format(series=DUCKDB_SERIES)}")
+    settings.ANALYSIS_DATABASES = {"local": f"duckdb://{path}"}
+    owner = User.objects.get(email="amelie.tremblay@canada.ca")
+    experiment = make_experiment(
+        owner, team=TeamFactory(), register=True, jurisdiction=Jurisdiction.objects.get(code="on")
+    )
+    _sign_in(page, owner.email)
+    base = page.base_url
+    page.goto(base + f"/en/experiments/{experiment.pk}/data/")
+    _select(page, "database", value="local")
+    _fill(page, "table", "outcomes; drop table outcomes")
+    page.get_by_role("button", name="Check and analyse the table").click()
+    page.wait_for_load_state()
+    error = page.locator('gcds-input[name="table"]').get_attribute("error-message") or ""
+    assert "is not a table name" in error
+    assert_accessible(page, "experiment-data-table-error")
+    _select(page, "database", value="local")
+    _fill(page, "table", "outcomes")
+    page.get_by_role("button", name="Check and analyse the table").click()
+    # The test task backend runs the analysis inside this request: allow for a loaded machine.
+    page.wait_for_url(re.compile(rf"/en/experiments/{experiment.pk}/analyses/\d+/$"), timeout=90000)
+    page.wait_for_function(
+        "document.querySelector('#analysis-state')?.dataset.status === 'done'", timeout=90000
+    )
+    assert "local: outcomes" in page.locator(".cf-facts").inner_text()
+    assert page.locator(".cf-effects").first.is_visible()

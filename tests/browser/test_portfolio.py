@@ -1,0 +1,122 @@
+"""The portfolio in a real browser: charts, table, report, initiative and forms pass axe in both languages."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import assert_accessible
+
+
+@pytest.fixture
+def portfolio_data(directory_demo):
+    from carrefour.portfolio import demo
+
+    demo.load()
+
+
+def _login(page, email="amelie.tremblay@canada.ca"):
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(email=email))
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": page.base_url}])
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_portfolio_pages_pass_axe(page, portfolio_data, lang):
+    from carrefour.portfolio.models import Initiative
+
+    initiative = Initiative.objects.get(title_en="Death Notification")
+    pages = [
+        ("portfolio", f"/{lang}/portfolio/"),
+        ("portfolio-filtered", f"/{lang}/portfolio/?facet=enhancement&status=on_track"),
+        ("tables", f"/{lang}/portfolio/tables/"),
+        ("table", f"/{lang}/portfolio/tables/fpt-dm-service/"),
+        ("report", f"/{lang}/portfolio/tables/fpt-dm-service/report/?start=2017-04-01&end=2018-03-31"),
+        ("initiative", f"/{lang}/portfolio/initiatives/{initiative.pk}/"),
+        ("whats-new", f"/{lang}/portfolio/new/?since=2017-04-01"),
+        ("assessment", f"/{lang}/portfolio/assessment/"),
+    ]
+    for name, path in pages:
+        response = page.goto(page.base_url + path)
+        assert response.status == 200, path
+        assert page.locator("html").get_attribute("lang") == lang
+        assert_accessible(page, f"portfolio-{name}-{lang}")
+    page.goto(page.base_url + f"/{lang}/portfolio/")
+    assert page.locator("figure.cf-chart svg[role=img]").count() == 2
+    assert page.locator("figure.cf-chart svg[role=img] title").first.text_content()
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_editor_forms_pass_axe(page, portfolio_data, lang):
+    from carrefour.portfolio.models import Initiative
+
+    _login(page)
+    initiative = Initiative.objects.get(title_en="Open Data")
+    for name, path in [
+        ("edit", f"/{lang}/portfolio/initiatives/{initiative.pk}/edit/"),
+        ("import", f"/{lang}/portfolio/tables/fpt-dm-service/import/"),
+        ("assessment-form", f"/{lang}/portfolio/assessment/"),
+        ("initiative-editor", f"/{lang}/portfolio/initiatives/{initiative.pk}/"),
+    ]:
+        response = page.goto(page.base_url + path)
+        assert response.status == 200, path
+        assert_accessible(page, f"portfolio-{name}-{lang}")
+
+
+def test_filter_form_submits_and_report_links(page, portfolio_data):
+    page.goto(page.base_url + "/en/portfolio/")
+    page.locator('gcds-select[name="stage"] select').select_option("design")
+    page.locator("form[role=search] gcds-button button").click()
+    page.wait_for_url("**stage=design**")
+    rows = page.locator("#initiatives ~ table tbody tr")
+    assert rows.count() == 2
+    page.goto(page.base_url + "/en/portfolio/tables/fpt-dm-service/report/?start=2017-04-01&end=2018-03-31")
+    assert "Released DIY Open Data Toolkit for municipalities." in page.content()
+    href = page.locator("a", has_text="CSV").first.get_attribute("href")
+    response = page.request.get(page.url.split("?")[0] + href)
+    assert response.ok and "-en.csv" in response.headers["content-disposition"]
+    assert "Released DIY Open Data Toolkit for municipalities." in response.text()
+
+
+def test_secretariat_deletes_then_restores_an_initiative_without_js_help(page, portfolio_data):
+    from carrefour.portfolio.models import Achievement, Initiative
+
+    _login(page)
+    initiative = Initiative.objects.get(title_en="Death Notification")
+    achievement = Achievement.objects.filter(initiative=initiative).first()
+    page.goto(page.base_url + f"/fr/portfolio/achievements/{achievement.pk}/edit/")
+    assert_accessible(page, "portfolio-achievement-edit-fr")
+    page.goto(page.base_url + f"/fr/portfolio/initiatives/{initiative.pk}/delete/")
+    assert_accessible(page, "portfolio-initiative-delete-fr")
+    page.locator("textarea[name=reason], gcds-textarea[name=reason] textarea").first.fill("Doublon")
+    page.locator("form gcds-button[type=submit]").click()
+    page.wait_for_url("**/fr/portfolio/tables/fpt-dm-service/")
+    page.goto(page.base_url + "/fr/portfolio/tables/fpt-dm-service/deleted/")
+    assert_accessible(page, "portfolio-deleted-fr")
+    page.locator(f"form[action$='/initiatives/{initiative.pk}/restore/'] button").click()
+    page.wait_for_url("**/fr/portfolio/tables/fpt-dm-service/deleted/")
+    assert "restaurée" in page.content()
+    initiative.refresh_from_db()
+    assert initiative.deleted_at is None
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_table_creation_and_members_pages_pass_axe(page, portfolio_data, lang):
+    from carrefour.directory.models import Jurisdiction
+    from carrefour.portfolio.models import Table
+
+    _login(page)
+    page.goto(page.base_url + f"/{lang}/portfolio/tables/new/")
+    assert_accessible(page, f"portfolio-table-create-{lang}")
+    page.goto(page.base_url + f"/{lang}/portfolio/tables/fpt-dm-service/members/")
+    assert_accessible(page, f"portfolio-members-{lang}")
+    durham = Jurisdiction.objects.get(code="durham")
+    page.locator("form[action$='/members/'] select[name=jurisdiction]").select_option(value=str(durham.pk))
+    page.locator("form[action$='/members/'] gcds-button[type=submit]").click()
+    page.wait_for_url(f"**/{lang}/portfolio/tables/fpt-dm-service/members/")
+    assert Table.objects.get(slug="fpt-dm-service").member_jurisdictions.filter(code="durham").exists()
+    assert_accessible(page, f"portfolio-members-added-{lang}")

@@ -1,0 +1,51 @@
+"""Declarations API and list exports: the same visibility rule as the pages."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from carrefour.declarations import services
+from tests.declarations.factories import CommitmentFactory, DeclarationFactory
+from tests.directory.factories import JurisdictionFactory, TeamFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_list_and_detail_respect_visibility(client, django_assert_max_num_queries):
+    for _ in range(4):
+        CommitmentFactory(declaration=DeclarationFactory())
+    private = DeclarationFactory(visibility="private", slug="secret")
+    with django_assert_max_num_queries(3):
+        data = client.get("/api/declarations/").json()
+    assert len(data) == 4 and "secret" not in {d["slug"] for d in data}
+    assert client.get(f"/api/declarations/{private.slug}/").status_code == 404
+    slug = data[0]["slug"]
+    detail = client.get(f"/api/declarations/{slug}/").json()
+    first = detail["commitments"][0]
+    assert first["url"].endswith(f"/commitments/{first['number']}/")
+
+
+def test_commitment_work_lists_visible_records_only(client):
+    owner = UserFactory()
+    commitment = CommitmentFactory()
+    public = TeamFactory(owner=owner, jurisdiction=JurisdictionFactory(code="nb-a"), name_en="Open work")
+    private = TeamFactory(owner=owner, visibility="private")
+    services.commitment_links_set(actor=owner, target=public, commitments=[commitment])
+    services.commitment_links_set(actor=owner, target=private, commitments=[commitment])
+    url = f"/api/declarations/{commitment.declaration.slug}/commitments/{commitment.number}/work/"
+    assert [(w["kind"], w["jurisdiction"]) for w in client.get(url).json()] == [("team", "nb-a")]
+    assert len(client.get(url + "?months=12").json()) == 1
+    client.force_login(owner)
+    assert len(client.get(url).json()) == 2
+
+
+def test_index_exports_csv_and_json(client):
+    DeclarationFactory(title_en="Open declaration")
+    DeclarationFactory(title_en="Private declaration", visibility="private")
+    csv_text = b"".join(client.get("/en/declarations/?format=csv").streaming_content).decode()
+    assert "Open declaration" in csv_text and "Private declaration" not in csv_text
+    data = json.loads(b"".join(client.get("/en/declarations/?format=json").streaming_content))
+    rows = data["results"] if isinstance(data, dict) else data
+    assert [r["title_en"] for r in rows] == ["Open declaration"]

@@ -1,0 +1,58 @@
+"""Experiments API: visibility, the registered document, suppressed results, pooled evidence."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+
+from django.utils import timezone
+
+from carrefour.experiments import plan as plan_module
+from carrefour.experiments import services
+from tests.experiments.factories import make_experiment, outcomes_csv
+
+
+def _publish(owner, team, **kwargs):
+    experiment = make_experiment(owner, team=team, register=True, **kwargs)
+    dataset = services.dataset_upload(experiment=experiment, actor=owner, file=outcomes_csv())
+    analysis = services.analysis_run(
+        analysis_id=services.analysis_request(experiment=experiment, actor=owner, dataset=dataset, enqueue=False).pk
+    )
+    services.publication_create(experiment=experiment, actor=owner, analysis=analysis, verdict="inconclusive", summary_en="s")
+    return experiment
+
+
+def test_list_follows_visibility(owner, team, client):
+    make_experiment(owner, team=team, title_en="Open")
+    make_experiment(owner, team=team, title_en="Closed", visibility="private")
+    assert [e["title_en"] for e in client.get("/api/experiments/").json()] == ["Open"]
+    client.force_login(owner)
+    assert {e["title_en"] for e in client.get("/api/experiments/").json()} == {"Open", "Closed"}
+
+
+def test_detail_gives_the_registered_document_and_suppressed_results(owner, team, client):
+    experiment = _publish(owner, team)
+    data = client.get(f"/api/experiments/{experiment.pk}/").json()
+    assert hashlib.sha256(plan_module.canonical_bytes(data["registration"])).hexdigest() == data["registration_sha256"]
+    assert data["publication"]["verdict"] == "inconclusive"
+    assert data["publication"]["results"][0]["outcome"] == "paid"
+    assert client.get("/api/experiments/999999/").status_code == 404
+
+
+def test_embargo_hides_the_document(owner, team, client):
+    experiment = make_experiment(owner, team=team)
+    services.experiment_register(
+        experiment=experiment, actor=owner, public_fields=[],
+        embargo_until=timezone.localdate() + datetime.timedelta(days=3),
+    )
+    data = client.get(f"/api/experiments/{experiment.pk}/").json()
+    assert data["registration"] is None and data["registration_sha256"]
+
+
+def test_what_works_pools(owner, team, client):
+    a, b = _publish(owner, team), _publish(owner, team)
+    groups = client.get("/api/experiments/what-works/").json()
+    assert sorted(groups[0]["studies"]) == sorted([a.pk, b.pk])
+    assert groups[0]["meta"]["k"] == 2
+    assert json.dumps(groups)

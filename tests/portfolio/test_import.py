@@ -1,0 +1,83 @@
+"""CSV bulk import of initiatives: row by row validation, a rejection report, all or nothing."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from carrefour.core.exceptions import ApplicationError
+from carrefour.core.models import AuditEntry
+from carrefour.portfolio import services
+from carrefour.portfolio.models import Initiative
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "title_en,title_fr,summary_en,summary_fr,lead_jurisdiction,partner_jurisdictions,priority,facets,stage,status,start_date,end_date,commitments\n"
+GOOD = (
+    HEADER
+    + "Tell Us Once for moves,Dites-le-nous une fois pour les déménagements,Change of address once,Changement d'adresse,on,bc;ns,Client-Centric Services,enhancement;mission,design,on_track,2018-01-01,2019-06-30,\n"
+    + "Business registry APIs,API des registres d'entreprises,,,bc,,Service aux entreprises,adaptive,testing,at_risk,2018-02-01,,\n"
+)
+BAD = (
+    HEADER
+    + "Fine row,Ligne correcte,,,on,,,,idea,on_track,,,\n"
+    + "Atlantis pilot,Projet Atlantide,,,atlantis,ns;zz,Space,luck,launch,great,2018-05-01,2018-01-01,\n"
+)
+
+
+def test_valid_file_creates_every_row_with_its_links(portfolio_demo, amelie):
+    created = services.initiatives_import_csv(table=portfolio_demo, actor=amelie, content=GOOD.encode("utf-8-sig"))
+    assert len(created) == 2
+    moves = Initiative.objects.get(title_en="Tell Us Once for moves")
+    assert moves.jurisdiction.code == "on" and moves.priority.title_en == "Client-Centric Services"
+    assert sorted(moves.partner_jurisdictions.values_list("code", flat=True)) == ["bc", "ns"]
+    assert sorted(moves.facets.values_list("code", flat=True)) == ["enhancement", "mission"]
+    assert moves.table == portfolio_demo and moves.team == portfolio_demo.team
+    assert Initiative.objects.get(title_en="Business registry APIs").priority.title_en == "Service to Business"
+    assert AuditEntry.objects.filter(object_id=str(moves.pk), action="create", actor=amelie).exists()
+
+
+def test_bad_rows_reject_the_whole_file_with_reasons(portfolio_demo, amelie):
+    before = Initiative.objects.count()
+    with pytest.raises(services.ImportRejected) as caught:
+        services.initiatives_import_csv(table=portfolio_demo, actor=amelie, content=BAD)
+    assert Initiative.objects.count() == before
+    assert not Initiative.objects.filter(title_en="Fine row").exists()
+    rows = dict(caught.value.extra["rows"])
+    assert list(rows) == [3]
+    reasons = " ".join(rows[3])
+    for expected in ("unknown jurisdiction “atlantis”", "unknown jurisdiction “zz”", "“Space” is not a priority",
+                     "unknown facet “luck”", "“launch” is not one of", "“great” is not one of",
+                     "end date is before the start date"):
+        assert expected in reasons
+
+
+def test_missing_columns_and_empty_files_are_explained(portfolio_demo, amelie):
+    with pytest.raises(ApplicationError, match="no column lead_jurisdiction"):
+        services.initiatives_import_csv(table=portfolio_demo, actor=amelie, content="title_en\nX\n")
+    with pytest.raises(ApplicationError, match="no initiative rows"):
+        services.initiatives_import_csv(table=portfolio_demo, actor=amelie, content=HEADER)
+    with pytest.raises(services.ImportRejected) as caught:
+        services.initiatives_import_csv(table=portfolio_demo, actor=amelie,
+                                        content=HEADER + "Same,,,,on,,,,,,,,\nsame,,,,on,,,,,,,,\n")
+    assert caught.value.extra["rows"][0][0] == 3 and "twice" in caught.value.extra["rows"][0][1][0]
+
+
+def test_only_table_editors_import(portfolio_demo, raj):
+    with pytest.raises(ApplicationError, match="Only the table's editors"):
+        services.initiatives_import_csv(table=portfolio_demo, actor=raj, content=GOOD)
+
+
+def test_import_page_shows_the_rejection_report(client, portfolio_demo, amelie):
+    client.force_login(amelie)
+    before = Initiative.objects.count()
+    response = client.post("/en/portfolio/tables/fpt-dm-service/import/",
+                           {"file": SimpleUploadedFile("initiatives.csv", BAD.encode(), "text/csv")})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Rejected rows" in html and "unknown jurisdiction “atlantis”" in html and "nothing was imported" in html
+    assert Initiative.objects.count() == before
+    response = client.post("/en/portfolio/tables/fpt-dm-service/import/",
+                           {"file": SimpleUploadedFile("initiatives.csv", GOOD.encode(), "text/csv")})
+    assert response.status_code == 302
+    assert Initiative.objects.count() == before + 2
