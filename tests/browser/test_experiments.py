@@ -10,6 +10,7 @@ import re
 import numpy as np
 import pytest
 from django.test import Client
+from playwright.sync_api import expect
 
 import carrefour.stats as stats
 from tests.browser.conftest import assert_accessible
@@ -86,9 +87,9 @@ def test_plan_to_published_result(page, directory_demo):
         "n => document.querySelector('#power-result')?.textContent.includes(n)", arg=f"{expect_n:,}"
     )
     # …and without it, the button computes it on the server
-    page.get_by_role("button", name="Calculate the sample size").click()
-    page.wait_for_load_state()
-    assert page.locator("#power-result").get_by_text(f"{expect_n:,}").first.is_visible()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Calculate the sample size").click()
+    expect(page.locator("#power-result").get_by_text(f"{expect_n:,}").first).to_be_visible()
     assert page.locator("svg.cf-power").count() == 1
     assert_accessible(page, "experiment-plan-power")
     page.get_by_role("button", name="Save the plan").click()
@@ -113,7 +114,7 @@ def test_plan_to_published_result(page, directory_demo):
     _fill(page, "description_en", "Nunavut was left out of the mailing.")
     _fill(page, "reason_en", "The mail run could not meet the date.")
     page.get_by_role("button", name="Record the deviation").click()
-    page.wait_for_url(re.compile(rf"/en/experiments/{pk}/"))
+    page.wait_for_url(re.compile(rf"/en/experiments/{pk}/(#.*)?$"))
     deviation = page.locator(".cf-plan-row", has=page.locator("#plan-population")).locator(".cf-deviations")
     assert "Nunavut was left out" in deviation.inner_text()
     assert_accessible(page, "experiment-deviation")
@@ -125,10 +126,11 @@ def test_plan_to_published_result(page, directory_demo):
         files=[{"name": "units.csv", "mimeType": "text/csv", "buffer": _units_csv()}]
     )
     _fill(page, "seed", "2026")
-    page.get_by_role("button", name="Randomize the units").click()
-    page.wait_for_url(re.compile(rf"/en/experiments/{pk}/randomize/$"))
-    assert page.locator("#seed").inner_text() == "2026"
-    assert page.locator("#balance-table").is_visible()
+    # The form posts back to the same address: wait for that navigation, not for the URL.
+    with page.expect_navigation(url=re.compile(rf"/en/experiments/{pk}/randomize/$")):
+        page.get_by_role("button", name="Randomize the units").click()
+    expect(page.locator("#seed")).to_have_text("2026")
+    expect(page.locator("#balance-table")).to_be_visible()
     assert_accessible(page, "experiment-randomized")
     href = page.get_by_role("link", name="Download the assignment file (CSV)").get_attribute("href")
     assignment = page.request.get(base + href).body()
@@ -138,8 +140,8 @@ def test_plan_to_published_result(page, directory_demo):
     page.locator('input[name="file"]').set_input_files(
         files=[{"name": "outcomes.csv", "mimeType": "text/csv", "buffer": _outcomes_from(assignment, rename_arm="letter")}]
     )
-    page.get_by_role("button", name="Upload and analyse").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Upload and analyse").click()
     assert "not in the plan: “letter”" in page.locator(".cf-field-error").inner_text()
     assert_accessible(page, "experiment-data-error")
     page.locator('input[name="file"]').set_input_files(
@@ -148,7 +150,7 @@ def test_plan_to_published_result(page, directory_demo):
     page.get_by_role("button", name="Upload and analyse").click()
     page.wait_for_url(re.compile(rf"/en/experiments/{pk}/analyses/\d+/$"), timeout=90000)
     page.wait_for_function("document.querySelector('#analysis-state')?.dataset.status === 'done'")
-    assert page.locator(".cf-effects").first.is_visible()
+    expect(page.locator(".cf-effects").first).to_be_visible()
     assert_accessible(page, "experiment-analysis")
 
     # 5. Publish with a verdict
@@ -208,8 +210,8 @@ def test_a_table_of_a_configured_database_is_analysed(page, directory_demo, sett
     page.goto(base + f"/en/experiments/{experiment.pk}/data/")
     _select(page, "database", value="local")
     _fill(page, "table", "outcomes; drop table outcomes")
-    page.get_by_role("button", name="Check and analyse the table").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Check and analyse the table").click()
     error = page.locator('gcds-input[name="table"]').get_attribute("error-message") or ""
     assert "is not a table name" in error
     assert_accessible(page, "experiment-data-table-error")
@@ -222,4 +224,4 @@ def test_a_table_of_a_configured_database_is_analysed(page, directory_demo, sett
         "document.querySelector('#analysis-state')?.dataset.status === 'done'", timeout=90000
     )
     assert "local: outcomes" in page.locator(".cf-facts").inner_text()
-    assert page.locator(".cf-effects").first.is_visible()
+    expect(page.locator(".cf-effects").first).to_be_visible()

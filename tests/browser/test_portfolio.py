@@ -97,8 +97,9 @@ def test_secretariat_deletes_then_restores_an_initiative_without_js_help(page, p
     page.wait_for_url("**/fr/portfolio/tables/fpt-dm-service/")
     page.goto(page.base_url + "/fr/portfolio/tables/fpt-dm-service/deleted/")
     assert_accessible(page, "portfolio-deleted-fr")
-    page.locator(f"form[action$='/initiatives/{initiative.pk}/restore/'] button").click()
-    page.wait_for_url("**/fr/portfolio/tables/fpt-dm-service/deleted/")
+    # Same address before and after: wait for the navigation itself.
+    with page.expect_navigation(url="**/fr/portfolio/tables/fpt-dm-service/deleted/"):
+        page.locator(f"form[action$='/initiatives/{initiative.pk}/restore/'] button").click()
     assert "restaurée" in page.content()
     initiative.refresh_from_db()
     assert initiative.deleted_at is None
@@ -116,7 +117,7 @@ def test_table_creation_and_members_pages_pass_axe(page, portfolio_data, lang):
     assert_accessible(page, f"portfolio-members-{lang}")
     durham = Jurisdiction.objects.get(code="durham")
     page.locator("form[action$='/members/'] select[name=jurisdiction]").select_option(value=str(durham.pk))
-    page.locator("form[action$='/members/'] gcds-button[type=submit]").click()
-    page.wait_for_url(f"**/{lang}/portfolio/tables/fpt-dm-service/members/")
+    with page.expect_navigation(url=f"**/{lang}/portfolio/tables/fpt-dm-service/members/"):
+        page.locator("form[action$='/members/'] gcds-button[type=submit]").click()
     assert Table.objects.get(slug="fpt-dm-service").member_jurisdictions.filter(code="durham").exists()
     assert_accessible(page, f"portfolio-members-added-{lang}")
