@@ -27,12 +27,21 @@ def _sign_in(page, email: str) -> None:
     page.context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": page.base_url}])
 
 
+def _hydrated(page, selector: str):
+    """The GC Design System component, once Stencil has rendered it (it adds the class
+    "hydrated"): typing into it earlier races the component's first render, which puts
+    back the value the server sent."""
+    host = page.locator(f"{selector}.hydrated").first
+    host.wait_for()
+    return host
+
+
 def _fill(page, name: str, value: str) -> None:
-    page.locator(f'[name="{name}"] input, [name="{name}"] textarea').first.fill(value)
+    _hydrated(page, f'[name="{name}"]').locator("input, textarea").first.fill(value)
 
 
 def _select(page, name: str, *, value: str | None = None, label: str | None = None) -> None:
-    select = page.locator(f'gcds-select[name="{name}"] select')
+    select = _hydrated(page, f'gcds-select[name="{name}"]').locator("select")
     if value is not None:
         select.select_option(value=value)
     else:
@@ -217,9 +226,12 @@ def test_a_table_of_a_configured_database_is_analysed(page, directory_demo, sett
     assert_accessible(page, "experiment-data-table-error")
     _select(page, "database", value="local")
     _fill(page, "table", "outcomes")
-    page.get_by_role("button", name="Check and analyse the table").click()
     # The test task backend runs the analysis inside this request: allow for a loaded machine.
-    page.wait_for_url(re.compile(rf"/en/experiments/{experiment.pk}/analyses/\d+/$"), timeout=90000)
+    with page.expect_navigation(timeout=90000):
+        page.get_by_role("button", name="Check and analyse the table").click()
+    assert re.search(rf"/en/experiments/{experiment.pk}/analyses/\d+/$", page.url), (
+        page.url, page.locator('gcds-input[name="table"], gcds-select[name="database"]').evaluate_all(
+            "els => els.map(e => [e.getAttribute('name'), e.getAttribute('value'), e.getAttribute('error-message')])"))
     page.wait_for_function(
         "document.querySelector('#analysis-state')?.dataset.status === 'done'", timeout=90000
     )
