@@ -237,3 +237,33 @@ def test_a_table_of_a_configured_database_is_analysed(page, directory_demo, sett
     )
     assert "local: outcomes" in page.locator(".cf-facts").inner_text()
     expect(page.locator(".cf-effects").first).to_be_visible()
+
+
+def test_a_field_corrected_after_a_server_error_submits_on_the_first_click(page, directory_demo, settings, tmp_path):
+    """A server error shown in a component must not make the next click miss the button.
+
+    Left to validate on blur, the component cleared its error as focus moved to the button,
+    the button moved up between the press and the release, and the click submitted nothing.
+    """
+    import duckdb
+
+    from carrefour.directory.models import User
+    from tests.directory.factories import TeamFactory
+    from tests.experiments.factories import make_experiment
+
+    path = tmp_path / "warehouse.duckdb"
+    duckdb.connect(str(path)).close()
+    settings.ANALYSIS_DATABASES = {"local": f"duckdb://{path}"}
+    owner = User.objects.get(email="amelie.tremblay@canada.ca")
+    experiment = make_experiment(owner, team=TeamFactory(), register=True)
+    _sign_in(page, owner.email)
+    page.goto(page.base_url + f"/en/experiments/{experiment.pk}/data/")
+    for attempt in range(6):
+        # Each value is refused by the server with a different message, so each click must
+        # bring a new page whose error replaces the previous one.
+        value, expected = ("a; b", "is not a table name") if attempt % 2 == 0 else ("missing", "has no table")
+        _select(page, "database", value="local")
+        _fill(page, "table", value)
+        with page.expect_navigation(timeout=15000):
+            page.get_by_role("button", name="Check and analyse the table").click()
+        expect(page.locator('gcds-input[name="table"]')).to_have_attribute("error-message", re.compile(expected))

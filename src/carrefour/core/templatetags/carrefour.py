@@ -27,6 +27,11 @@ def _common(bound: forms.BoundField) -> dict[str, Any]:
         "label": str(bound.label),
         "hint": str(bound.help_text or ""),
         "error-message": _error(bound),
+        # The server validates and sends errors back in `error-message`. Left to itself a
+        # component also validates on blur, and clearing a server error there moves the
+        # submit button between the press and the release of the mouse: the first click
+        # would then not submit (seen in the browser tests). "other" leaves validation to us.
+        "validate-on": "other",
     }
     if bound.field.required:
         attrs["required"] = True
