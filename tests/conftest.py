@@ -5,6 +5,14 @@ from __future__ import annotations
 import pytest
 
 
+def pytest_configure(config):
+    # WhiteNoise looks in STATIC_ROOT when the app starts; tests serve static files through
+    # the finders, so an empty directory stands in for `collectstatic` (no warning per test).
+    from django.conf import settings
+
+    settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     # Static files are served by finders in tests: no collectstatic manifest needed.

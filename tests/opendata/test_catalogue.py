@@ -56,3 +56,32 @@ def test_open_data_page_links_each_dataset(client):
         for dataset in datasets():
             assert f'href="{reverse(dataset.url_name)}?format=csv"' in content
     assert "Données ouvertes" in content
+
+
+def test_every_module_publishes_its_lists():
+    assert {d.key for d in datasets()} >= {
+        "jurisdictions", "organizations", "teams", "initiatives", "experiments", "what-works",
+        "declarations", "consultations",
+    }
+
+
+@pytest.mark.parametrize("key", sorted(d.key for d in datasets()))
+def test_each_dataset_downloads_as_csv_and_json_in_both_languages(client, key):
+    body = json.loads(client.get("/en/open-data/catalogue.jsonld").content)
+    dataset = next(d for d in body["dcat:dataset"] if d["dct:identifier"] == key)
+    assert {t["@language"] for t in dataset["dct:description"]} == {"en", "fr"}
+    english, french = (next(t["@value"] for t in dataset["dct:description"] if t["@language"] == lang) for lang in ("en", "fr"))
+    assert english != french  # translated, not copied
+    seen = set()
+    for distribution in dataset["dcat:distribution"]:
+        response = client.get(distribution["dcat:accessURL"].removeprefix("http://testserver"))
+        assert response.status_code == 200, distribution["dcat:accessURL"]
+        content = b"".join(response.streaming_content) if response.streaming else response.content
+        if distribution["dct:format"] == "CSV":
+            assert response["Content-Type"].startswith("text/csv")
+            assert content.startswith(b"\xef\xbb\xbf")  # BOM, for spreadsheet software
+        else:
+            assert response["Content-Type"].startswith("application/json")
+            json.loads(content)
+        seen.add((distribution["dct:format"], distribution["dct:language"]))
+    assert seen == {("CSV", "en"), ("CSV", "fr"), ("JSON", "en"), ("JSON", "fr")}

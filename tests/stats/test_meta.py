@@ -15,6 +15,9 @@ from carrefour.stats import StatsError, adjust_p_values, meta_analysis
 RTOL = 1e-8
 
 
+# statsmodels also computes the Hartung-Knapp variant, whose square root is NaN when the
+# studies agree exactly; we compare only the DerSimonian-Laird figures.
+@pytest.mark.filterwarnings("ignore:invalid value encountered in sqrt:RuntimeWarning")
 @settings(max_examples=40, deadline=None)
 @given(seed=st.integers(0, 100_000), k=st.integers(2, 15), spread=st.floats(0.0, 2.0))
 def test_meta_analysis_matches_combine_effects(seed: int, k: int, spread: float) -> None:

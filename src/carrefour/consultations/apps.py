@@ -28,6 +28,16 @@ class ConsultationsConfig(AppConfig):
     verbose_name = _("Consultations")
 
     def ready(self) -> None:
+        from carrefour.core.datasets import Dataset, register_dataset
         from carrefour.core.home import register_home_section
 
         register_home_section(20, home_section)
+        register_dataset(
+            Dataset(
+                key="consultations",
+                title=_("Consultations"),
+                description=_("Public consultations on draft texts, with their opening and closing dates, phase and number of comments."),
+                url_name="consultations:index",
+                keywords=("consultation", "public comment"),
+            )
+        )

@@ -28,6 +28,16 @@ class DeclarationsConfig(AppConfig):
     verbose_name = _("Declarations")
 
     def ready(self) -> None:
+        from carrefour.core.datasets import Dataset, register_dataset
         from carrefour.core.home import register_home_section
 
         register_home_section(10, home_section)
+        register_dataset(
+            Dataset(
+                key="declarations",
+                title=_("Declarations"),
+                description=_("Joint declarations with their status, adoption date, number of commitments and endorsements."),
+                url_name="declarations:index",
+                keywords=("declaration", "commitment", "endorsement"),
+            )
+        )

@@ -8,10 +8,29 @@ class ExperimentsConfig(AppConfig):
     verbose_name = _("Experiments")
 
     def ready(self) -> None:
+        from carrefour.core.datasets import Dataset, register_dataset
         from carrefour.core.home import register_home_section
 
         register_home_section(40, _home_experiments)
         register_home_section(45, _home_evidence)
+        register_dataset(
+            Dataset(
+                key="experiments",
+                title=_("Experiments"),
+                description=_("Experiments with their jurisdiction, intervention type, outcome domain, stage, registration date and verdict."),
+                url_name="experiments:index",
+                keywords=("experiment", "randomized controlled trial"),
+            )
+        )
+        register_dataset(
+            Dataset(
+                key="what-works",
+                title=_("What works: published results"),
+                description=_("One row per published experiment, outcome and arm: intervention type, outcome domain, registration and publication dates, the team's verdict, and the effect with its standard error and confidence interval."),
+                url_name="experiments:what_works",
+                keywords=("evidence", "what works", "experiment"),
+            )
+        )
 
 
 def _home_experiments(*, user):

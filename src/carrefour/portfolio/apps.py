@@ -27,6 +27,16 @@ class PortfolioConfig(AppConfig):
     verbose_name = _("Portfolio")
 
     def ready(self) -> None:
+        from carrefour.core.datasets import Dataset, register_dataset
         from carrefour.core.home import register_home_section
 
         register_home_section(30, home_section)
+        register_dataset(
+            Dataset(
+                key="initiatives",
+                title=_("Initiatives"),
+                description=_("The shared portfolio: initiatives with their lead and partner jurisdictions, collaboration table, priority, innovation facets, stage, status and dates."),
+                url_name="portfolio:index",
+                keywords=("innovation", "portfolio", "initiative"),
+            )
+        )
