@@ -122,3 +122,22 @@ def test_placeholder_detection():
     assert placeholders("By %(who)s on %s, 100%% sure", brace=False) == ["%(who)s", "%s"]
     assert placeholders("{count} items", brace=True) == ["{count}"]
     assert placeholders("{count} items", brace=False) == []
+
+
+def test_our_french_wins_over_django_and_allauth():
+    """Every entry of our catalogues is what French readers get, even where Django's admin or
+    allauth translate the same English differently ("Filter": "Filtrer", not "Filtre")."""
+    from django.utils import translation
+
+    ours: dict[tuple[str | None, str], set[str]] = {}
+    for path in CATALOGUES:
+        for entry in polib.pofile(str(path)):
+            if entry.msgstr and not entry.msgid_plural and not entry.obsolete:
+                ours.setdefault((entry.msgctxt, entry.msgid), set()).add(entry.msgstr)
+    wrong = []
+    with translation.override("fr"):
+        for (context, msgid), msgstrs in ours.items():
+            got = translation.pgettext(context, msgid) if context else translation.gettext(msgid)
+            if got not in msgstrs:
+                wrong.append(f"{msgid!r}: {got!r} instead of {sorted(msgstrs)}")
+    assert not wrong, "\n".join(wrong[:20])

@@ -159,6 +159,13 @@ if env_str("OIDC_SERVER_URL"):
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
+# Our catalogues take precedence over Django's and allauth's: an app's catalogue otherwise
+# loses to those of the apps listed before it (django.contrib.admin would turn our "Filtrer"
+# into "Filtre"; allauth, our "courriel" into "e-mail"). Core first, for its allauth wording.
+LOCALE_PATHS = [
+    BASE_DIR / "src" / "carrefour" / app / "locale"
+    for app in ("core", "directory", "declarations", "consultations", "portfolio", "experiments", "opendata")
+]
 TIME_ZONE = "America/Toronto"
 USE_I18N = True
 USE_TZ = True
