@@ -141,3 +141,19 @@ def test_our_french_wins_over_django_and_allauth():
             if got not in msgstrs:
                 wrong.append(f"{msgid!r}: {got!r} instead of {sorted(msgstrs)}")
     assert not wrong, "\n".join(wrong[:20])
+
+
+def test_no_two_catalogues_translate_the_same_english_differently():
+    """Django merges every catalogue into one: the same English (and context) can have only
+    one French. Where the French must differ (gender, register), the code gives a context."""
+    seen: dict[tuple[str | None, str, str], dict[str, list[str]]] = {}
+    for path in CATALOGUES:
+        for entry in polib.pofile(str(path)):
+            if entry.obsolete or not entry.msgid:
+                continue
+            french = entry.msgstr if not entry.msgid_plural else repr(sorted(entry.msgstr_plural.items()))
+            seen.setdefault((entry.msgctxt, entry.msgid, entry.msgid_plural), {}).setdefault(french, []).append(
+                path.parents[3].name
+            )
+    conflicts = [f"{key[1]!r} (context {key[0]!r}): {versions}" for key, versions in seen.items() if len(versions) > 1]
+    assert not conflicts, "\n".join(conflicts)

@@ -299,10 +299,10 @@ class Analysis(BaseModel):
     """
 
     class Status(models.TextChoices):
-        QUEUED = "queued", pgettext_lazy("task status", "Queued")
-        RUNNING = "running", pgettext_lazy("task status", "Running")
-        DONE = "done", pgettext_lazy("task status", "Done")
-        FAILED = "failed", pgettext_lazy("task status", "Failed")
+        QUEUED = "queued", pgettext_lazy("analysis status", "Queued")
+        RUNNING = "running", pgettext_lazy("analysis status", "Running")
+        DONE = "done", pgettext_lazy("analysis status", "Done")
+        FAILED = "failed", pgettext_lazy("analysis status", "Failed")
 
     experiment = models.ForeignKey(
         Experiment, verbose_name=_("experiment"), on_delete=models.PROTECT, related_name="analyses"

@@ -360,10 +360,10 @@ class ProgressReport(BaseModel):
     """A progress report generated in the background: its status, progress and the snapshot it built."""
 
     class State(models.TextChoices):
-        QUEUED = "queued", pgettext_lazy("task status", "Queued")
-        RUNNING = "running", pgettext_lazy("task status", "Running")
-        DONE = "done", pgettext_lazy("task status", "Done")
-        FAILED = "failed", pgettext_lazy("task status", "Failed")
+        QUEUED = "queued", pgettext_lazy("report status", "Queued")
+        RUNNING = "running", pgettext_lazy("report status", "Running")
+        DONE = "done", pgettext_lazy("report status", "Done")
+        FAILED = "failed", pgettext_lazy("report status", "Failed")
 
     table = models.ForeignKey(Table, verbose_name=_("table"), on_delete=models.CASCADE, related_name="reports")
     start = models.DateField(_("from"))
