@@ -131,14 +131,14 @@ def test_table_analysed_end_to_end_equals_the_parquet_upload(
     # The checksum is stable for the same data, and changes with the data.
     with services._open_table("local", "analytics.outcomes") as source:
         again, rows = services.table_checksum(
-            source=source, database="local", table="analytics.outcomes", columns=services._planned_columns(experiment)
+            source=source, database="local", table="analytics.outcomes", columns=services.planned_columns(experiment)
         )
     assert (again, rows) == (analysis.input_sha256, 400)
     with duckdb.connect(str(warehouse)) as con:
         con.execute("UPDATE analytics.outcomes SET paid = 1 - paid WHERE unit_id = 7")
     with services._open_table("local", "analytics.outcomes") as source:
         changed, _rows = services.table_checksum(
-            source=source, database="local", table="analytics.outcomes", columns=services._planned_columns(experiment)
+            source=source, database="local", table="analytics.outcomes", columns=services.planned_columns(experiment)
         )
     assert changed != analysis.input_sha256
 

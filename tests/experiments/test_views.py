@@ -290,3 +290,14 @@ def test_evidence_page_query_count(owner, team, client, django_assert_max_num_qu
         _publish(owner, team, seed=30 + seed, effect=0.05)
     with django_assert_max_num_queries(8):
         assert client.get("/en/experiments/what-works/").status_code == 200
+
+
+def test_data_page_names_each_planned_column_once(owner, team, client):
+    # "region" is both a stratum and the subgroup: the list must not repeat it.
+    experiment = make_experiment(owner, team=team, register=True, subgroup_column="region")
+    assert experiment.subgroup_column == "region" and "region" in experiment.strata
+    client.force_login(owner)
+    content = client.get(f"/en/experiments/{experiment.pk}/data/").content.decode()
+    listed = content.split("Planned columns:", 1)[1].split("</p>", 1)[0]
+    assert listed.count("<code>region</code>") == 1
+    assert [c for c in services.planned_columns(experiment) if f"<code>{c}</code>" not in listed] == []

@@ -558,7 +558,8 @@ def _validate_dataset(experiment: Experiment, path: Path) -> tuple[int, list[str
         return _validate_source(experiment, source, field="file")
 
 
-def _planned_columns(experiment: Experiment) -> list[str]:
+def planned_columns(experiment: Experiment) -> list[str]:
+    """The columns the data must have, each once, in the plan's order."""
     required = [
         experiment.unit_id_column,
         experiment.treatment_column,
@@ -573,7 +574,7 @@ def _planned_columns(experiment: Experiment) -> list[str]:
 
 def _validate_source(experiment: Experiment, source: Any, *, field: str) -> tuple[int, list[str]]:
     """Check an open source against the plan with aggregate SQL only (no rows reach Python)."""
-    columns = _check_columns(source, _planned_columns(experiment), field=field)
+    columns = _check_columns(source, planned_columns(experiment), field=field)
     arm = _quote(experiment.treatment_column)
     found = [stats_label(r[0]) for r in source.fetch(f"SELECT DISTINCT {arm} FROM {source.relation} WHERE {arm} IS NOT NULL")]
     unknown = sorted(set(found) - set(experiment.arm_labels))
@@ -711,7 +712,7 @@ def analysis_request_from_table(
         with _open_table(database, table) as source:
             _rows, _columns = _validate_source(experiment, source, field="table")
             checksum, rows = table_checksum(
-                source=source, database=database, table=table, columns=_planned_columns(experiment)
+                source=source, database=database, table=table, columns=planned_columns(experiment)
             )
     except stats.StatsError as exc:
         raise ApplicationError(
@@ -852,7 +853,7 @@ def analysis_run(*, analysis_id: int) -> Analysis:
 def _run_on_table(analysis: Analysis, options: dict[str, Any]) -> stats.AnalysisResult:
     """Analyse the recorded table; its checksum is taken again, so it describes the data analysed."""
     with _open_table(analysis.source_database, analysis.source_table) as source:
-        columns = _planned_columns(analysis.experiment)
+        columns = planned_columns(analysis.experiment)
         checksum, rows = table_checksum(
             source=source, database=analysis.source_database, table=analysis.source_table, columns=columns
         )

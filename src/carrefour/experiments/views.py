@@ -470,6 +470,7 @@ def _data_page(request, experiment: Experiment, *, form=None, table_form=None):
             "experiment": experiment,
             "form": form or forms.DataForm(),
             "table_form": table_form,
+            "planned_columns": services.planned_columns(experiment),
             "datasets": experiment.datasets.all()[:20],
             "analyses": selectors.analysis_list(experiment=experiment)[:20],
             "max_mb": int(services.settings.UPLOAD_MAX_BYTES) // (1024 * 1024),
