@@ -120,7 +120,13 @@ def test_three_flags_hide_pending_review_and_tell_the_author(django_capture_on_c
     # The author still sees it, marked hidden.
     assert selectors.comment_threads(consultation=c, user=author)[None] == [comment]
     assert len(mail.outbox) == 1 and mail.outbox[0].to == [author.email]
-    assert "masqué" in mail.outbox[0].subject
+    # Both languages, the author's first: French subject, then the English one; French text first.
+    (message,) = mail.outbox
+    french, english = message.subject.split(" / ")
+    assert "masqué" in french and "hidden pending review" in english
+    body = message.body
+    assert body.startswith("(The English version follows.)")
+    assert body.index("signalé votre commentaire") < body.index("Several people flagged your comment")
 
 
 def test_moderators_hide_and_restore_with_a_reason(django_capture_on_commit_callbacks):

@@ -189,7 +189,7 @@ def test_linked_work_respects_visibility_and_period():
     assert selectors.linked_work(commitment=commitment, user=owner, since=future) == []
 
 
-def test_invitation_emails_signatories_in_their_language(setup, django_capture_on_commit_callbacks, mailoutbox):
+def test_invitation_emails_signatories_in_both_languages_theirs_first(setup, django_capture_on_commit_callbacks, mailoutbox):
     d, sec = setup["declaration"], setup["secretariat"]
     services.declaration_publish_version(declaration=d, actor=sec)
     services.declaration_set_status(declaration=d, actor=sec, status=S.ENDORSEMENT)
@@ -201,5 +201,8 @@ def test_invitation_emails_signatories_in_their_language(setup, django_capture_o
     with django_capture_on_commit_callbacks(execute=True):
         services.endorsement_invite(declaration=d, actor=sec, jurisdictions=[qc])
     assert [m.to for m in mailoutbox] == [[signatory.email]]
-    assert mailoutbox[0].subject.startswith("Invitation à approuver")
-    assert "Québec" in mailoutbox[0].body and f"/fr/declarations/{d.slug}/" in mailoutbox[0].body
+    subject, body = mailoutbox[0].subject, mailoutbox[0].body
+    assert subject.startswith("Invitation à approuver") and " / Invitation to endorse" in subject
+    assert body.startswith("(The English version follows.)")
+    assert body.index("Québec est invité") < body.index("Quebec is invited")
+    assert body.index(f"/fr/declarations/{d.slug}/") < body.index(f"/en/declarations/{d.slug}/")

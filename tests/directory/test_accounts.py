@@ -90,12 +90,13 @@ def test_subdomains_of_a_listed_domain_count(ontario):
     assert user.jurisdiction == ontario
 
 
-def test_french_sign_up_gets_a_french_email_and_preference(ontario):
+def test_french_sign_up_gets_a_french_first_email_and_preference(ontario):
     client = Client()
     _sign_up(client, "julie@example.org", lang="fr")
     (message,) = mail.outbox
     assert "/fr/accounts/confirm-email/" in message.body
-    assert message.subject == "[Carrefour] Confirmez votre adresse courriel"
+    assert message.subject == "[Carrefour] Confirmez votre adresse courriel / Please Confirm Your Email Address"
+    assert "Bonjour, c'est Carrefour" in message.body and "Hello from Carrefour!" in message.body  # not example.com
     assert User.objects.get(email="julie@example.org").preferred_language == "fr"
 
 
@@ -175,6 +176,11 @@ def test_password_reset_by_email(db):
     (message,) = mail.outbox
     url = _link(message, "password/reset/key")
     assert url.startswith("/fr/")
+    # One prefix, then the French subject and the English one; the French text comes first.
+    assert message.subject.startswith("[Carrefour] ") and message.subject.count("[Carrefour]") == 1
+    assert " / " in message.subject and not message.alternatives
+    assert message.body.startswith("(The English version follows.)")
+    assert message.body.index("réinitialisation de mot de passe") < message.body.index("password reset")
     response = client.get(url)
     assert response.status_code == 302  # the key moves into the session
     set_password_url = response["Location"]

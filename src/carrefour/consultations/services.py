@@ -380,20 +380,16 @@ def _notify(comment: Comment, event: str) -> None:
 
 
 def comment_moderation_notify(*, comment: Comment, event: str) -> None:
-    """Email the author, in their language, that their comment was hidden or restored, and why."""
+    """Email the author, in both languages (theirs first), that their comment was hidden or restored, and why."""
     from django.conf import settings
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
-    from django.utils import translation
+
+    from carrefour.core.mail import reader_language, send_bilingual
 
     author = comment.author
-    lang = author.preferred_language if author.preferred_language in ("en", "fr") else "en"
-    with translation.override(lang):
-        context = {"comment": comment, "event": event, "consultation": comment.consultation,
-                   "site": getattr(settings, "SITE_URL", "")}
-        subject = render_to_string("consultations/email/moderation_subject.txt", context).strip()
-        body = render_to_string("consultations/email/moderation_body.txt", context)
-    send_mail(subject, body, None, [author.email])
+    context = {"comment": comment, "event": event, "consultation": comment.consultation,
+               "site": getattr(settings, "SITE_URL", "")}
+    send_bilingual(template_prefix="consultations/email/moderation", context=context,
+                   to=author.email, first=reader_language(author))
 
 
 # --- Questions ---------------------------------------------------------------------------------

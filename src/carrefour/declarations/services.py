@@ -301,28 +301,23 @@ def endorsement_invite(*, declaration: Declaration, actor: Any, jurisdictions: I
 
 
 def endorsement_invitation_notify(*, invitation: EndorsementInvitation) -> int:
-    """Email the jurisdiction's signatories, each in their language; return how many were told."""
+    """Email the jurisdiction's signatories, in both languages (each one's first); return how many were told."""
     from django.conf import settings
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
-    from django.utils import translation
+
+    from carrefour.core.mail import reader_language, send_bilingual
 
     signatories = (
         Membership.objects.filter(role=Role.SIGNATORY, jurisdiction=invitation.jurisdiction,
                                   team__deleted_at__isnull=True, user__is_active=True)
         .select_related("user")
     )
-    sent = 0
-    for user in {m.user for m in signatories}:
-        lang = user.preferred_language if user.preferred_language in ("en", "fr") else "en"
-        with translation.override(lang):
-            context = {"invitation": invitation, "declaration": invitation.declaration,
-                       "jurisdiction": invitation.jurisdiction, "site": settings.SITE_URL}
-            subject = render_to_string("declarations/email/invitation_subject.txt", context).strip()
-            body = render_to_string("declarations/email/invitation_body.txt", context)
-        send_mail(subject, body, None, [user.email])
-        sent += 1
-    return sent
+    context = {"invitation": invitation, "declaration": invitation.declaration,
+               "jurisdiction": invitation.jurisdiction, "site": settings.SITE_URL}
+    users = {m.user for m in signatories}
+    for user in users:
+        send_bilingual(template_prefix="declarations/email/invitation", context=context,
+                       to=user.email, first=reader_language(user))
+    return len(users)
 
 
 def _check_endorsement(declaration: Declaration, jurisdiction: Jurisdiction, endorsed_on: datetime.date) -> None:

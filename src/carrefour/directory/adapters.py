@@ -2,17 +2,39 @@
 
 from __future__ import annotations
 
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.providers.openid_connect.provider import OpenIDConnectProvider
 
 from carrefour.core.i18n import active_language
+from carrefour.core.mail import bilingual
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def save_user(self, request, user, form, commit=True):
         user.preferred_language = active_language()
         return super().save_user(request, user, form, commit=commit)
+
+    def format_email_subject(self, subject):
+        return str(subject)  # the "[Carrefour] " prefix goes once before both languages (render_mail)
+
+    def render_mail(self, template_prefix, email, context, headers=None):
+        """allauth's emails (verification, password reset…) in both languages, the page's first."""
+        messages = []
+
+        def render():
+            message = super(AccountAdapter, self).render_mail(template_prefix, email, context, headers)
+            messages.append(message)
+            return message.subject, message.body
+
+        subject, body = bilingual(render, active_language())
+        message = messages[0]
+        message.subject = f"{account_settings.EMAIL_SUBJECT_PREFIX or ''}{subject}"
+        message.body = body
+        if hasattr(message, "alternatives"):
+            message.alternatives = []  # plain text only: no HTML part in a single language
+        return message
 
 
 def ui_locales(lang: str) -> str:
