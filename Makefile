@@ -64,6 +64,7 @@ messages: install-dev
 
 bench: install-dev bench-stats
 	$(PY) bench/platform_bench.py
+	$(PY) bench/experiments_upload_bench.py
 
 bench-stats: install-dev
 	$(PY) bench/stats_bench.py $(BENCH_ARGS)

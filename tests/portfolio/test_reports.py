@@ -140,3 +140,20 @@ def test_build_report_reports_progress(portfolio_demo):
     assert data["counts"] == {"initiatives": 8, "achievements": 16}
     assert [s["title"]["en"] for s in data["sections"]] == [
         "Identity Management", "Data Driven Intelligence", "Open Data", "Client-Centric Services", "Service to Business"]
+
+
+def test_pdfs_in_both_languages_are_made_side_by_side_as_they_would_be_one_by_one(portfolio_demo, monkeypatch):
+    import datetime
+
+    data = reports.build_report(table=portfolio_demo, start=datetime.date(2017, 4, 1), end=datetime.date(2018, 3, 31),
+                                user=None)
+    monkeypatch.setattr(reports.os, "cpu_count", lambda: 2)
+    done = []
+    side_by_side = reports.render_pdfs(data, on_done=done.append)
+    assert done == ["en", "fr"]
+    monkeypatch.setattr(reports.os, "cpu_count", lambda: 1)
+    one_by_one = reports.render_pdfs(data)
+    for lang in ("en", "fr"):
+        assert side_by_side[lang].startswith(b"%PDF")
+        assert len(side_by_side[lang]) == len(one_by_one[lang]) == len(reports.render_pdf(data, lang))
+    assert len(side_by_side["en"]) != len(side_by_side["fr"])  # each language its own document

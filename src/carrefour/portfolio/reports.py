@@ -8,6 +8,7 @@ background jobs); `localize` turns it into what the templates show in one langua
 from __future__ import annotations
 
 import datetime
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -177,6 +178,35 @@ def render_pdf(data: dict[str, Any], lang: str) -> bytes:
     from weasyprint import HTML
 
     return HTML(string=render_document(data, lang)).write_pdf()
+
+
+def render_pdfs(data: dict[str, Any], langs: tuple[str, ...] = ("en", "fr"),
+                on_done: Callable[[str], None] | None = None) -> dict[str, bytes]:
+    """The PDF in each language. WeasyPrint keeps one core busy, so where there are several the
+    other languages are laid out at the same time in forked processes (they only render, never
+    touch the database); `on_done(lang)` is called as each one is ready."""
+    first, *others = langs
+    parallel = bool(others) and (os.cpu_count() or 1) > 1
+    pdfs: dict[str, bytes] = {}
+    if not parallel:
+        for lang in langs:
+            pdfs[lang] = render_pdf(data, lang)
+            if on_done:
+                on_done(lang)
+        return pdfs
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=len(others), mp_context=multiprocessing.get_context("fork")) as pool:
+        pending = {lang: pool.submit(render_pdf, data, lang) for lang in others}
+        pdfs[first] = render_pdf(data, first)
+        if on_done:
+            on_done(first)
+        for lang, future in pending.items():
+            pdfs[lang] = future.result()
+            if on_done:
+                on_done(lang)
+    return pdfs
 
 
 def report_rows(data: dict[str, Any], lang: str) -> list[dict[str, Any]]:

@@ -542,7 +542,7 @@ def report_generate(*, report: ProgressReport) -> ProgressReport:
     from django.core.files.base import ContentFile
     from django.utils import timezone
 
-    from carrefour.portfolio.reports import build_report, render_pdf
+    from carrefour.portfolio.reports import build_report, render_pdfs
 
     ProgressReport.objects.filter(pk=report.pk).update(state=ProgressReport.State.RUNNING, progress=0)
 
@@ -553,11 +553,9 @@ def report_generate(*, report: ProgressReport) -> ProgressReport:
     try:
         data = build_report(table=report.table, start=report.start, end=report.end, user=report.requested_by,
                             on_progress=lambda done, total: on_progress(done, 2 * total))
-        # The PDFs are the slow part: made once here, so that downloads are instant.
-        files = {}
-        for step, lang in enumerate(("en", "fr"), start=2):
-            files[lang] = render_pdf(data, lang)
-            on_progress(step, 3)
+        # The PDFs are the slow part: made once here (both languages at once), so that downloads are instant.
+        ready: list[str] = []
+        files = render_pdfs(data, on_done=lambda lang: (ready.append(lang), on_progress(1 + len(ready), 3)))
     except Exception as exc:  # noqa: BLE001 - the page must show the failure, not hang
         ProgressReport.objects.filter(pk=report.pk).update(
             state=ProgressReport.State.FAILED, error=str(exc)[:2000], finished_at=timezone.now())
