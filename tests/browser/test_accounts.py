@@ -22,8 +22,8 @@ def _fresh_rate_limits(transactional_db):
 
 def _submit(page) -> None:
     """Click the page's main form button (not the report-a-problem form's)."""
-    page.locator('#main-content form:not(.cf-report-form) button[type="submit"]').first.click()
-    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        page.locator('#main-content form:not(.cf-report-form) button[type="submit"]').first.click()
 
 
 def _toggle_language(page) -> None:
@@ -98,8 +98,8 @@ def _report(page, *, kinds: list[str], details: str) -> None:
     for kind in kinds:
         page.check(f'input[name="kinds"][value="{kind}"]')
     page.fill("#problem-details", details)
-    page.locator("form.cf-report-form button[type=submit]").click()
-    page.wait_for_load_state("load")
+    with page.expect_navigation():  # often back to the same address: wait for the new page
+        page.locator("form.cf-report-form button[type=submit]").click()
 
 
 def test_report_a_problem_without_javascript_in_french(browser, live_server, directory_demo):

@@ -86,8 +86,8 @@ def test_comment_moderate_publish_and_compare(page, browser, demo):
         card = moderator.locator(f"#comment-{comment.pk}")
         card.locator("summary", has_text="Hide").click()
         card.locator(f"#reason-{comment.pk}").fill("Testing moderation")
-        card.locator("button", has_text="Hide this comment").click()
-        moderator.wait_for_load_state("load")
+        with moderator.expect_navigation():
+            card.locator("button", has_text="Hide this comment").click()
         comment.refresh_from_db()
         assert comment.state == "hidden"
         moderator.goto(base + "/en/consultations/oecd-draft-declaration/moderation/")
@@ -112,8 +112,8 @@ def test_comment_moderate_publish_and_compare(page, browser, demo):
         assert_accessible(moderator, "service-en")
         moderator.fill("input[name=note_en]", "Closing reworded after member review")
         moderator.fill("input[name=note_fr]", "Conclusion reformulée après l'examen des membres")
-        moderator.locator("form[action$='/publish/'] gcds-button").click()
-        moderator.wait_for_load_state("load")
+        with moderator.expect_navigation():
+            moderator.locator("form[action$='/publish/'] gcds-button").click()
         assert "A new version was published." in moderator.content()
         moderator.locator("a", has_text="Compare versions").first.click()
         moderator.wait_for_url(re.compile(r"/en/declarations/declaration-on-service/versions/compare/$"))
@@ -167,17 +167,22 @@ def test_secretariat_invites_and_a_signatory_endorses(page, browser, demo):
         assert_accessible(secretariat, "open-consultation-fr")
         secretariat.goto(base + "/en/declarations/declaration-on-service/")
         secretariat.select_option("select[name=status]", "endorsement")
-        _submit(secretariat.locator("form[action$='/status/']"))
-        secretariat.wait_for_load_state("load")
+        with secretariat.expect_navigation():
+            _submit(secretariat.locator("form[action$='/status/']"))
         assert "The status was changed." in secretariat.content()
         assert_accessible(secretariat, "endorsement-open-en")
         box = secretariat.locator(f"input[name=jurisdictions][value='{on.pk}']")
         secretariat.locator(f"label[for='{box.get_attribute('id')}']").click()
         assert box.is_checked()
-        _submit(secretariat.locator("form[action$='/invite/']"))
-        secretariat.wait_for_load_state("load")
+        with secretariat.expect_navigation():
+            _submit(secretariat.locator("form[action$='/invite/']"))
         assert "The jurisdictions were invited to endorse." in secretariat.content()
         assert "0 of 1 invited jurisdictions have endorsed." in secretariat.content()
+        assert "Invited on" in secretariat.content()
+        assert_accessible(secretariat, "endorsement-invited-en")
+        with secretariat.expect_navigation():  # the same address again: wait for the new page, not the old one
+            _submit(secretariat.locator("form[action$='/remind/']"))  # invited a minute ago: too soon
+        assert "the next reminder can be sent on" in secretariat.content()
     finally:
         context.close()
 
@@ -188,8 +193,8 @@ def test_secretariat_invites_and_a_signatory_endorses(page, browser, demo):
         signatory.select_option("select[name=jurisdiction]", str(on.pk))
         signatory.fill("input[name=signatory_name]", "Raj Patel")
         signatory.fill("input[name=signatory_title]", "Secrétaire du Conseil des ministres")
-        _submit(signatory.locator("form[action$='/endorse/']"))
-        signatory.wait_for_load_state("load")
+        with signatory.expect_navigation():
+            _submit(signatory.locator("form[action$='/endorse/']"))
         assert "Merci : l'approbation a été enregistrée." in signatory.content()
         assert "1 administration invitée avait approuvé la déclaration" in signatory.content()
     finally:

@@ -206,3 +206,48 @@ def test_invitation_emails_signatories_in_both_languages_theirs_first(setup, dja
     assert body.startswith("(The English version follows.)")
     assert body.index("Québec est invité") < body.index("Quebec is invited")
     assert body.index(f"/fr/declarations/{d.slug}/") < body.index(f"/en/declarations/{d.slug}/")
+
+
+def test_reminders_go_to_those_who_have_not_endorsed_at_most_weekly(setup, django_capture_on_commit_callbacks,
+                                                                     mailoutbox):
+    d, sec = setup["declaration"], setup["secretariat"]
+    on, qc = JurisdictionFactory(code="on-r", name_en="Ontario"), JurisdictionFactory(code="qc-r", name_en="Quebec")
+    with pytest.raises(ApplicationError, match="open for endorsement"):
+        services.endorsement_remind(declaration=d, actor=sec)
+    services.declaration_publish_version(declaration=d, actor=sec)
+    services.declaration_set_status(declaration=d, actor=sec, status=S.ENDORSEMENT)
+    services.endorsement_invite(declaration=d, actor=sec, jurisdictions=[on, qc])
+    on_signatory, qc_signatory = signatory_for(on), signatory_for(qc)
+    qc_signatory.preferred_language = "fr"
+    qc_signatory.save()
+    services.endorsement_create(declaration=d, actor=on_signatory, jurisdiction=on, signatory_name="Pat",
+                                signatory_title="Secretary of Cabinet")
+    with pytest.raises(ApplicationError, match="Only"):
+        services.endorsement_remind(declaration=d, actor=on_signatory)
+    # Invited today: too soon; the message says when the next reminder can go.
+    now = timezone.now()
+    with pytest.raises(ApplicationError, match="next reminder can be sent on") as refused:
+        services.endorsement_remind(declaration=d, actor=sec, now=now)
+    assert (now + services.REMINDER_INTERVAL).strftime("%Y") in str(refused.value.message)
+
+    later = now + datetime.timedelta(days=8)
+    with django_capture_on_commit_callbacks(execute=True):
+        reminded = services.endorsement_remind(declaration=d, actor=sec, now=later)
+    assert [i.jurisdiction for i in reminded] == [qc]  # Ontario endorsed: not reminded
+    invitation = d.invitations.get(jurisdiction=qc)
+    assert (invitation.reminded_at, invitation.reminders) == (later, 1)
+    assert [m.to for m in mailoutbox] == [[qc_signatory.email]]
+    assert mailoutbox[0].subject.startswith("Rappel : invitation à approuver")
+    assert "A reminder: this invitation was first sent on" in mailoutbox[0].body
+    entry = AuditEntry.objects.filter(object_id=str(d.pk), action="event").first()
+    assert entry.changes == {"reminded": ["qc-r"]}
+
+    with pytest.raises(ApplicationError, match="last 7 days"):
+        services.endorsement_remind(declaration=d, actor=sec, now=later + datetime.timedelta(days=6))
+    services.endorsement_remind(declaration=d, actor=sec, now=later + datetime.timedelta(days=7))
+    assert d.invitations.get(jurisdiction=qc).reminders == 2
+
+    services.endorsement_create(declaration=d, actor=qc_signatory, jurisdiction=qc, signatory_name="Dominique",
+                                signatory_title="Secrétaire générale")
+    with pytest.raises(ApplicationError, match="no one to remind"):
+        services.endorsement_remind(declaration=d, actor=sec, now=later + datetime.timedelta(days=30))

@@ -140,3 +140,34 @@ def test_detail_query_count_does_not_grow_with_endorsements(client, django_asser
     with django_assert_max_num_queries(12):
         page = client.get(d.get_absolute_url()).content.decode()
     assert page.count("Clerk 1") >= 1 and "All 14 invited jurisdictions had endorsed" in page
+
+
+def test_secretariat_reminds_through_the_page_and_sees_when(client, secretariat_setup):
+    import datetime
+
+    from carrefour.declarations.models import EndorsementInvitation
+
+    d, sec = secretariat_setup
+    services.declaration_publish_version(declaration=d, actor=sec)
+    services.declaration_set_status(declaration=d, actor=sec, status=Declaration.Status.ENDORSEMENT)
+    yk = JurisdictionFactory(code="yt-v", name_en="Yukon", name_fr="Yukon")
+    services.endorsement_invite(declaration=d, actor=sec, jurisdictions=[yk])
+    url = reverse("declarations:remind", args=[d.slug])
+    # Signatories and strangers see no button and cannot post.
+    stranger = UserFactory()
+    client.force_login(stranger)
+    assert url not in client.get(d.get_absolute_url()).content.decode()
+    client.post(url)
+    assert EndorsementInvitation.objects.get(declaration=d).reminders == 0
+
+    client.force_login(sec)
+    page = client.get(d.get_absolute_url()).content.decode()
+    assert url in page and "1 invited jurisdiction has not endorsed yet" in page
+    response = client.post(url, follow=True)
+    assert "the next reminder can be sent on" in response.content.decode()  # invited today
+    EndorsementInvitation.objects.filter(declaration=d).update(
+        created_at=datetime.datetime(2026, 1, 5, 17, tzinfo=datetime.UTC))
+    response = client.post(url.replace("/en/", "/fr/"), follow=True)
+    page = response.content.decode()
+    assert "Un rappel a été envoyé aux signataires de l&#x27;administration suivante : Yukon." in page
+    assert "Invitée le 5 janvier 2026" in page and "Rappel envoyé le" in page

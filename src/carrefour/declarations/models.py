@@ -191,6 +191,8 @@ class EndorsementInvitation(BaseModel):
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    reminded_at = models.DateTimeField(_("last reminded"), null=True, blank=True)
+    reminders = models.PositiveSmallIntegerField(_("reminders sent"), default=0)
 
     class Meta:
         ordering = ["declaration_id", "jurisdiction__sort_order"]

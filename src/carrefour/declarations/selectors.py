@@ -156,6 +156,7 @@ def endorsement_board(*, declaration: Declaration) -> dict:
     )
     active = {e.jurisdiction_id: e for e in endorsements if e.withdrawn_at is None}
     jurisdictions = {i.jurisdiction_id: i.jurisdiction for i in invitations}
+    invitation_of = {i.jurisdiction_id: i for i in invitations}
     for e in endorsements:
         jurisdictions.setdefault(e.jurisdiction_id, e.jurisdiction)
     rows = []
@@ -163,6 +164,7 @@ def endorsement_board(*, declaration: Declaration) -> dict:
         rows.append({
             "jurisdiction": jurisdiction,
             "endorsement": active.get(jid),
+            "invitation": invitation_of.get(jid),
             "withdrawn": [e for e in endorsements if e.jurisdiction_id == jid and e.withdrawn_at is not None],
         })
     pending = [r for r in rows if r["endorsement"] is None]

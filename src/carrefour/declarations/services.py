@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from carrefour.core.exceptions import ApplicationError
@@ -300,7 +301,48 @@ def endorsement_invite(*, declaration: Declaration, actor: Any, jurisdictions: I
     return created
 
 
-def endorsement_invitation_notify(*, invitation: EndorsementInvitation) -> int:
+# A jurisdiction that has not endorsed is reminded at most once in this interval (after its invitation too).
+REMINDER_INTERVAL = datetime.timedelta(days=7)
+
+
+@transaction.atomic
+def endorsement_remind(*, declaration: Declaration, actor: Any,
+                       now: datetime.datetime | None = None) -> list[EndorsementInvitation]:
+    """Remind the invited jurisdictions that have not endorsed (not those told in the last 7 days)."""
+    _require_manager(actor, declaration)
+    if declaration.status != S.ENDORSEMENT:
+        raise ApplicationError(_("Reminders are sent while the declaration is open for endorsement."))
+    now = now or timezone.now()
+    endorsed = Endorsement.objects.filter(declaration=declaration, withdrawn_at__isnull=True).values("jurisdiction_id")
+    waiting = list(
+        EndorsementInvitation.objects.select_for_update()
+        .filter(declaration=declaration).exclude(jurisdiction_id__in=endorsed).select_related("jurisdiction")
+    )
+    if not waiting:
+        raise ApplicationError(_("Every invited jurisdiction has endorsed: there is no one to remind."))
+    due = [i for i in waiting if (i.reminded_at or i.created_at) <= now - REMINDER_INTERVAL]
+    if not due:
+        next_on = min((i.reminded_at or i.created_at) for i in waiting) + REMINDER_INTERVAL
+        raise ApplicationError(
+            _("Every jurisdiction still to endorse was invited or reminded in the last 7 days; "
+              "the next reminder can be sent on %(date)s.") % {"date": date_format(timezone.localtime(next_on))}
+        )
+    for invitation in due:
+        invitation.reminded_at = now
+        invitation.reminders += 1
+        invitation.save(update_fields=["reminded_at", "reminders", "updated_at"])
+    audit_log(instance=declaration, actor=actor, action="event",
+              changes={"reminded": sorted(i.jurisdiction.code for i in due)})
+    from carrefour.declarations.tasks import endorsement_invitation_notify_task
+
+    for invitation in due:
+        transaction.on_commit(
+            lambda pk=invitation.pk: endorsement_invitation_notify_task.enqueue(invitation_id=pk, reminder=True)
+        )
+    return due
+
+
+def endorsement_invitation_notify(*, invitation: EndorsementInvitation, reminder: bool = False) -> int:
     """Email the jurisdiction's signatories, in both languages (each one's first); return how many were told."""
     from django.conf import settings
 
@@ -312,7 +354,7 @@ def endorsement_invitation_notify(*, invitation: EndorsementInvitation) -> int:
         .select_related("user")
     )
     context = {"invitation": invitation, "declaration": invitation.declaration,
-               "jurisdiction": invitation.jurisdiction, "site": settings.SITE_URL}
+               "jurisdiction": invitation.jurisdiction, "site": settings.SITE_URL, "reminder": reminder}
     users = {m.user for m in signatories}
     for user in users:
         send_bilingual(template_prefix="declarations/email/invitation", context=context,

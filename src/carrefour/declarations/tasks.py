@@ -6,9 +6,9 @@ from django_tasks import task
 
 
 @task()
-def endorsement_invitation_notify_task(*, invitation_id: int) -> None:
+def endorsement_invitation_notify_task(*, invitation_id: int, reminder: bool = False) -> None:
     from carrefour.declarations.models import EndorsementInvitation
     from carrefour.declarations.services import endorsement_invitation_notify
 
     invitation = EndorsementInvitation.objects.select_related("declaration", "jurisdiction").get(pk=invitation_id)
-    endorsement_invitation_notify(invitation=invitation)
+    endorsement_invitation_notify(invitation=invitation, reminder=reminder)

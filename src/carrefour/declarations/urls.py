@@ -15,6 +15,7 @@ urlpatterns = [
     path("<slug:slug>/publish/", views.publish, name="publish"),
     path("<slug:slug>/status/", views.set_status, name="status"),
     path("<slug:slug>/invite/", views.invite, name="invite"),
+    path("<slug:slug>/remind/", views.remind, name="remind"),
     path("<slug:slug>/endorse/", views.endorse, name="endorse"),
     path("<slug:slug>/endorsements/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("<slug:slug>/versions/compare/", views.compare, name="compare"),

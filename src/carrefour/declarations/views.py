@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from carrefour.core.exceptions import ApplicationError
@@ -251,6 +251,23 @@ def invite(request, slug):
         lambda d: services.endorsement_invite(declaration=declaration, actor=request.user, jurisdictions=d["jurisdictions"]),
         _("The jurisdictions were invited to endorse."),
     )
+
+
+@login_required
+@require_POST
+def remind(request, slug):
+    declaration = _declaration_or_404(request, slug)
+    try:
+        reminded = services.endorsement_remind(declaration=declaration, actor=request.user)
+    except ApplicationError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        names = ", ".join(str(i.jurisdiction.name) for i in reminded)
+        messages.success(request, ngettext(
+            "A reminder was sent to the signatories of %(names)s.",
+            "Reminders were sent to the signatories of %(count)d jurisdictions: %(names)s.", len(reminded),
+        ) % {"count": len(reminded), "names": names})
+    return redirect(declaration.get_absolute_url() + "#endorsements-h")
 
 
 @login_required

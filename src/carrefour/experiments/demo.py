@@ -370,7 +370,10 @@ def _demo_experiment(spec: dict[str, Any], users: dict[str, User], tmp: Path) ->
     if analysis.status != analysis.Status.DONE:
         raise RuntimeError(f"demo analysis failed: {analysis.error}")
     if spec.get("deviation"):
-        services.deviation_declare(experiment=experiment, actor=owner, **spec["deviation"])
+        deviation = services.deviation_declare(experiment=experiment, actor=owner, **spec["deviation"])
+        # Replayed history: declared a month after registration, as it happened, not on the day the demo loads.
+        declared = min(_when(spec["registered"]) + datetime.timedelta(days=30), timezone.now())
+        type(deviation).objects.filter(pk=deviation.pk).update(created_at=declared)
     services.publication_create(
         experiment=experiment, actor=owner, analysis=analysis, verdict=spec["verdict"],
         summary_en=spec["summary_en"], summary_fr=spec["summary_fr"],
