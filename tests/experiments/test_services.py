@@ -269,3 +269,43 @@ def test_publication_is_final_and_records_the_primary_effect(owner, team):
     experiment.refresh_from_db()
     with pytest.raises(ApplicationError, match="already published"):
         services.publication_create(experiment=experiment, actor=owner, analysis=analysis, verdict="harmful", summary_en="x")
+
+
+def test_a_withheld_part_made_public_later_checks_against_the_registration(owner, team, moderator, outsider):
+    from carrefour.experiments import selectors
+
+    experiment = make_experiment(owner, team=team, register=True)
+    registration = experiment.registration
+    before = (registration.canonical_json, registration.sha256)
+    rows = {r["key"]: r for r in selectors.plan_rows(experiment=experiment, user=None)}
+    assert rows["intervention"]["hidden"] and rows["intervention"]["value"] is None
+
+    for who in (moderator, outsider):
+        with pytest.raises(ApplicationError):
+            services.plan_field_disclose(experiment=experiment, actor=who, plan_field="intervention")
+    with pytest.raises(ApplicationError, match="already in the public version"):
+        services.plan_field_disclose(experiment=experiment, actor=owner, plan_field="question")
+    disclosure = services.plan_field_disclose(experiment=experiment, actor=owner, plan_field="intervention")
+    with pytest.raises(ApplicationError, match="already been made public"):
+        services.plan_field_disclose(experiment=experiment, actor=owner, plan_field="intervention")
+    assert AuditEntry.objects.filter(object_id=str(experiment.pk), note="disclosed").exists()
+
+    # Everyone now sees it; the registration itself is untouched and still verifies.
+    rows = {r["key"]: r for r in selectors.plan_rows(experiment=experiment, user=None)}
+    assert not rows["intervention"]["hidden"] and rows["intervention"]["disclosed"] == disclosure
+    assert "A secret letter design" in str(rows["intervention"]["value"])
+    registration.refresh_from_db()
+    assert (registration.canonical_json, registration.sha256) == before
+    assert services.registration_verify(registration=registration)["matches"]
+
+    # The published salt and text give back the digest in the registration file, by hand.
+    (check,) = selectors.disclosure_checks(registration=registration)
+    in_file = json.loads(registration.canonical_json)["plan"]["intervention"]["withheld_sha256"]
+    recomputed = hashlib.sha256(check["salt"].encode() + b":" + check["value_json"].encode()).hexdigest()
+    assert recomputed == in_file == check["sha256"] and check["matches"]
+
+
+def test_only_a_registered_plan_has_parts_to_make_public(owner, team):
+    experiment = make_experiment(owner, team=team)
+    with pytest.raises(ApplicationError, match="Only a registered plan"):
+        services.plan_field_disclose(experiment=experiment, actor=owner, plan_field="intervention")

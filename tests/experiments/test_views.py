@@ -301,3 +301,34 @@ def test_data_page_names_each_planned_column_once(owner, team, client):
     listed = content.split("Planned columns:", 1)[1].split("</p>", 1)[0]
     assert listed.count("<code>region</code>") == 1
     assert [c for c in services.planned_columns(experiment) if f"<code>{c}</code>" not in listed] == []
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_team_makes_a_withheld_part_public_from_the_plan_page(owner, team, client, lang, outsider):
+    experiment = make_experiment(owner, team=team, register=True)
+    url = f"/{lang}/experiments/{experiment.pk}/disclose/"
+    text = "A secret letter design" if lang == "en" else "Une lettre confidentielle"
+    assert text not in client.get(f"/{lang}/experiments/{experiment.pk}/").content.decode()
+    client.force_login(outsider)
+    assert url not in client.get(f"/{lang}/experiments/{experiment.pk}/").content.decode()
+    assert client.post(url, {"plan_field": "intervention"}).status_code in (403, 404)
+    assert not experiment.disclosures.exists()
+
+    client.force_login(owner)
+    page = client.get(f"/{lang}/experiments/{experiment.pk}/").content.decode()
+    assert url in page and 'name="plan_field" value="intervention"' in page
+    response = client.post(url, {"plan_field": "intervention"}, follow=True)
+    assert response.redirect_chain[-1][0].endswith(f"/{lang}/experiments/{experiment.pk}/#plan-intervention")
+    assert ("is now in the public version" if lang == "en" else "fait maintenant partie de la version publique") \
+        in response.content.decode()
+
+    client.logout()
+    page = client.get(f"/{lang}/experiments/{experiment.pk}/").content.decode()
+    assert text in page
+    registration_page = client.get(f"/{lang}/experiments/{experiment.pk}/registration/").content.decode()
+    salt = experiment.registration.salts["intervention"]
+    assert salt in registration_page and 'id="disclosures-h"' in registration_page
+    detail = client.get(f"/api/experiments/{experiment.pk}/").json()
+    (disclosure,) = detail["disclosures"]
+    assert (disclosure["plan_field"], disclosure["salt"], disclosure["matches"]) == ("intervention", salt, True)
+    assert detail["registration"]["plan"]["intervention"] == {"withheld_sha256": disclosure["withheld_sha256"]}

@@ -46,9 +46,19 @@ class PublicationOut(Schema):
     results: list[dict[str, Any]]
 
 
+class DisclosureOut(Schema):
+    plan_field: str
+    disclosed_at: datetime.datetime
+    salt: str
+    value: Any
+    withheld_sha256: str
+    matches: bool
+
+
 class ExperimentDetailOut(ExperimentOut):
     embargo_until: datetime.date | None
     registration: dict[str, Any] | None
+    disclosures: list[DisclosureOut]
     publication: PublicationOut | None
 
 
@@ -117,5 +127,10 @@ def experiment_detail(request: HttpRequest, pk: int):
         **_experiment(e),
         "embargo_until": registration.embargo_until if registration else None,
         "registration": None if registration is None or hidden else json.loads(registration.canonical_json),
+        "disclosures": [] if registration is None or hidden else [
+            {"plan_field": c["key"], "disclosed_at": c["disclosure"].created_at, "salt": c["salt"],
+             "value": json.loads(c["value_json"]), "withheld_sha256": c["registered_sha256"], "matches": c["matches"]}
+            for c in selectors.disclosure_checks(registration=registration)
+        ],
         "publication": publication,
     }

@@ -209,6 +209,30 @@ class Registration(BaseModel):
         return self.embargo_until is not None and self.embargo_until > timezone.localdate()
 
 
+class Disclosure(BaseModel):
+    """A part of the plan withheld at registration and made public later: its salt is published so
+    that anyone can check it against the digest in the registration file. Never undone."""
+
+    experiment = models.ForeignKey(
+        Experiment, verbose_name=_("experiment"), on_delete=models.PROTECT, related_name="disclosures"
+    )
+    plan_field = models.CharField(_("part of the plan"), max_length=40)
+    disclosed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("disclosure")
+        verbose_name_plural = _("disclosures")
+        constraints = [
+            models.UniqueConstraint(fields=["experiment", "plan_field"], name="experiments_disclosure_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.experiment_id}: {self.plan_field}"
+
+
 class Deviation(BaseModel):
     """A declared change from the registered plan: what, why, when. Never modified."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from typing import Any
 
@@ -21,6 +22,7 @@ from carrefour.experiments.models import (
     OutcomeDomain,
     Publication,
     Randomization,
+    Registration,
 )
 
 MIN_CELL = 10  # published tables suppress cells with fewer units than this
@@ -90,6 +92,8 @@ def plan_rows(*, experiment: Experiment, user: Any, editor: bool | None = None) 
     editor = sees_full_plan(user=user, experiment=experiment) if editor is None else editor
     registration = experiment.registration if experiment.is_registered else None
     public = set(registration.public_fields) if registration else set(plan_module.PLAN_FIELD_KEYS)
+    disclosed = {d.plan_field: d for d in experiment.disclosures.all()} if registration else {}
+    public |= set(disclosed)
     embargoed = registration is not None and registration.is_embargoed and not editor
     values = plan_module.plan_values(experiment)
     deviations: dict[str, list[Deviation]] = defaultdict(list)
@@ -107,6 +111,7 @@ def plan_rows(*, experiment: Experiment, user: Any, editor: bool | None = None) 
                 "value": None if hidden else _display(key, values[key], experiment),
                 "hidden": hidden,
                 "withheld": withheld,
+                "disclosed": disclosed.get(key),
                 "deviations": [] if hidden else deviations.get(key, []),
             }
         )
@@ -339,3 +344,23 @@ def home_stats(*, user: Any) -> dict[str, int]:
         "experiments": qs.count(),
         "published": Publication.objects.filter(experiment__in=qs).count(),
     }
+
+
+def disclosure_checks(*, registration: Registration) -> list[dict[str, Any]]:
+    """Each part made public after registration, with its salt and whether it still hashes to the
+    digest in the registration file (SHA-256 of salt, ":" and the part's canonical JSON)."""
+    experiment = registration.experiment
+    registered = json.loads(registration.canonical_json)["plan"]
+    values = plan_module.plan_values(experiment)
+    checks = []
+    for disclosure in experiment.disclosures.all():
+        key = disclosure.plan_field
+        salt = registration.salts[key]
+        expected = registered[key]["withheld_sha256"]
+        digest = plan_module.withheld_digest(salt, values[key])
+        checks.append({
+            "disclosure": disclosure, "key": key, "label": plan_module.plan_field_label(key), "salt": salt,
+            "registered_sha256": expected, "sha256": digest, "matches": digest == expected,
+            "value_json": plan_module.canonical_bytes(values[key]).decode("utf-8"),
+        })
+    return checks

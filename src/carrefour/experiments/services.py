@@ -34,6 +34,7 @@ from carrefour.experiments.models import (
     Analysis,
     Dataset,
     Deviation,
+    Disclosure,
     Experiment,
     Publication,
     Randomization,
@@ -313,6 +314,30 @@ def registration_verify(*, registration: Registration, data: bytes | None = None
         "matches": digest == registration.sha256,
         "plan_unchanged": plan_module.canonical_bytes(document) == stored,
     }
+
+
+@transaction.atomic
+def plan_field_disclose(*, experiment: Experiment, actor: Any, plan_field: str) -> Disclosure:
+    """Make public a part of the registered plan that was withheld; the registration is untouched.
+
+    Its salt becomes public, so anyone can recompute the digest that the registration file holds.
+    """
+    experiment = Experiment.objects.select_for_update().get(pk=experiment.pk)
+    _require_editor(actor, experiment)
+    if not experiment.is_registered:
+        raise ApplicationError(_("Only a registered plan has withheld parts; choose what is public when you register."))
+    registration = experiment.registration
+    if plan_field not in registration.salts:
+        raise ApplicationError(_("This part of the plan is already in the public version."), field="plan_field")
+    if experiment.disclosures.filter(plan_field=plan_field).exists():
+        raise ApplicationError(_("This part of the plan has already been made public."), field="plan_field")
+    disclosure = Disclosure.objects.create(
+        experiment=experiment, plan_field=plan_field,
+        disclosed_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    audit_log(instance=experiment, actor=actor, action="event", changes={"disclosed": [None, plan_field]},
+              note="disclosed")
+    return disclosure
 
 
 def deviation_declare(

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/registration/", views.registration, name="registration"),
     path("<int:pk>/registration.json", views.registration_json, name="registration_json"),
     path("<int:pk>/deviations/new/", views.deviation_create, name="deviation_create"),
+    path("<int:pk>/disclose/", views.disclose, name="disclose"),
     path("<int:pk>/randomize/", views.randomize, name="randomize"),
     path("<int:pk>/randomize/<int:rid>/assignment.csv", views.assignment_download, name="assignment"),
     path("<int:pk>/data/", views.data, name="data"),

@@ -20,6 +20,7 @@ from carrefour.core.exceptions import ApplicationError
 from carrefour.core.exports import Column, ExportMixin, bilingual, export_response
 from carrefour.core.visibility import can_edit
 from carrefour.experiments import charts, forms, selectors, services
+from carrefour.experiments import plan as plan_module
 from carrefour.experiments.models import Adjustment, Analysis, Experiment
 from carrefour.experiments.uploads import use_streaming_upload
 
@@ -312,6 +313,7 @@ def registration(request, pk: int):
             "uploaded": request.method == "POST",
             "upload_error": upload_error,
             "editor": editor,
+            "disclosures": [] if hidden else selectors.disclosure_checks(registration=registration),
             "file_name": f"experiment-{experiment.pk}-registration.json",
             "breadcrumbs": _crumbs((str(experiment.title), experiment.get_absolute_url())),
         },
@@ -345,6 +347,22 @@ def deviation_create(request, pk: int):
         "experiments/deviation_form.html",
         {"form": form, "experiment": experiment, "breadcrumbs": _crumbs((str(experiment.title), experiment.get_absolute_url()))},
     )
+
+
+@login_required
+@require_POST
+def disclose(request, pk: int):
+    """Make public a part of the registered plan that was kept internal (cannot be undone)."""
+    experiment = _get_editable(request, pk)
+    key = request.POST.get("plan_field", "")
+    try:
+        services.plan_field_disclose(experiment=experiment, actor=request.user, plan_field=key)
+    except ApplicationError as exc:
+        messages.error(request, str(exc.message))
+        return HttpResponseRedirect(experiment.get_absolute_url() + "#plan")
+    messages.success(request, _("“%(part)s” is now in the public version, with the salt that lets anyone check it "
+                                "against the registration file.") % {"part": plan_module.plan_field_label(key)})
+    return HttpResponseRedirect(experiment.get_absolute_url() + f"#plan-{key}")
 
 
 # --- randomization ----------------------------------------------------------------------
