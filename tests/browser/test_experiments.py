@@ -267,3 +267,25 @@ def test_a_field_corrected_after_a_server_error_submits_on_the_first_click(page,
         with page.expect_navigation(timeout=15000):
             page.get_by_role("button", name="Check and analyse the table").click()
         expect(page.locator('gcds-input[name="table"]')).to_have_attribute("error-message", re.compile(expected))
+
+
+def test_a_withheld_part_is_made_public_and_checked(page, directory_demo):
+    from carrefour.directory.models import Team, User
+    from tests.experiments.factories import make_experiment
+
+    owner = User.objects.get(email="amelie.tremblay@canada.ca")
+    team = Team.objects.filter(memberships__user=owner).first()
+    experiment = make_experiment(owner, team=team, register=True)  # "intervention" kept internal
+    _sign_in(page, owner.email)
+    base = page.base_url
+    page.goto(base + f"/fr/experiments/{experiment.pk}/")
+    row = page.locator("section[aria-labelledby='plan-intervention']")
+    row.locator("summary").click()
+    assert_accessible(page, "experiment-disclose-fr")
+    with page.expect_navigation():
+        row.locator("button[type=submit]").click()
+    expect(page.locator("section[aria-labelledby='plan-intervention']")).to_contain_text("Une lettre confidentielle")
+    page.goto(base + f"/fr/experiments/{experiment.pk}/registration/")
+    expect(page.locator("section[aria-labelledby='disclosure-intervention']")).to_contain_text(
+        "Les deux empreintes sont identiques")
+    assert_accessible(page, "experiment-disclosed-registration-fr")
