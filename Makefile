@@ -46,7 +46,7 @@ demo: install var
 	@echo "Demo accounts (password carrefour-demo-2026): admin@carrefour.example, amelie.tremblay@canada.ca, citizen@example.org"
 	@trap 'kill 0' INT TERM EXIT; \
 	  $(PY) manage.py db_worker --queue-name default & \
-	  $(VENV)/bin/gunicorn carrefour.config.wsgi:application --bind $(HOST):$(PORT) --workers 2 --access-logfile - ; \
+	  $(VENV)/bin/gunicorn --config gunicorn.conf.py carrefour.config.wsgi:application --bind $(HOST):$(PORT) --access-logfile - ; \
 	  wait
 
 test: install-dev

@@ -309,3 +309,30 @@ def test_only_a_registered_plan_has_parts_to_make_public(owner, team):
     experiment = make_experiment(owner, team=team)
     with pytest.raises(ApplicationError, match="Only a registered plan"):
         services.plan_field_disclose(experiment=experiment, actor=owner, plan_field="intervention")
+
+
+def test_sweep_lists_and_removes_only_old_files_that_no_record_points_to(owner, team):
+    import io
+    import os
+    import time as time_module
+
+    from django.core.management import call_command
+
+    experiment = make_experiment(owner, team=team, register=True)
+    randomization = services.randomization_run(experiment=experiment, actor=owner, units_file=units_csv(), seed=7)
+    dataset = services.dataset_upload(experiment=experiment, actor=owner, file=outcomes_csv())
+    folder = services.private_root() / str(experiment.pk) / "data"
+    orphan, fresh = folder / "left-by-a-killed-worker.csv", folder / "upload-in-progress.csv"
+    orphan.write_bytes(b"unit_id,arm\n")
+    fresh.write_bytes(b"unit_id,arm\n")
+    two_days_ago = time_module.time() - 2 * 86400
+    for path in (orphan, Path(dataset.path), Path(randomization.units_path), Path(randomization.assignment_path)):
+        os.utime(path, (two_days_ago, two_days_ago))  # old, but referenced ones must stay
+
+    assert services.private_files_unreferenced() == [orphan]
+    out = io.StringIO()
+    call_command("sweep_private_files", stdout=out)
+    assert "Found 1 unreferenced file(s)" in out.getvalue() and orphan.exists()  # listing deletes nothing
+    call_command("sweep_private_files", "--delete", stdout=out)
+    assert not orphan.exists() and fresh.exists()
+    assert all(Path(p).exists() for p in (dataset.path, randomization.units_path, randomization.assignment_path))

@@ -84,6 +84,24 @@ def private_root() -> Path:
     return root
 
 
+def private_files_unreferenced(*, older_than: datetime.timedelta = datetime.timedelta(days=1)) -> list[Path]:
+    """Files in private storage that no dataset or randomization points to, untouched for a while.
+
+    Only a process killed mid-upload (a web worker past its time-out, a machine restart) leaves
+    one: the upload's own error paths remove their file. Recent files are never listed, since
+    an upload in progress has no record yet.
+    """
+    root = private_root()
+    referenced = {Path(p).resolve() for p in Dataset._base_manager.values_list("path", flat=True)}
+    for units, assignment in Randomization._base_manager.values_list("units_path", "assignment_path"):
+        referenced.update(Path(p).resolve() for p in (units, assignment) if p)
+    cutoff = time.time() - older_than.total_seconds()
+    return sorted(
+        path for path in root.rglob("*")
+        if path.is_file() and path.resolve() not in referenced and path.stat().st_mtime < cutoff
+    )
+
+
 def _require_editor(actor: Any, experiment: Experiment) -> None:
     if not can_edit(actor, experiment):
         raise ApplicationError(_("Only the experiment's team can do this."))
