@@ -123,6 +123,14 @@ def test_comment_moderate_publish_and_compare(page, browser, demo):
         moderator.goto(base + "/fr/declarations/declaration-on-service/versions/compare/?a=1&b=2")
         assert moderator.locator("ins.cf-diff-ins").count() > 0
         assert_accessible(moderator, "compare-fr")
+
+        # 4. What's new lists the new version, in both languages.
+        moderator.goto(base + "/en/whats-new/")
+        assert "Declaration on Service (mock-up): version 2" in moderator.content()
+        assert_accessible(moderator, "whats-new-en")
+        moderator.goto(base + "/fr/whats-new/?kind=declarations")
+        assert "Déclaration sur le service (maquette) : version 2" in moderator.content()
+        assert_accessible(moderator, "whats-new-fr")
     finally:
         context.close()
 

@@ -28,6 +28,10 @@ class ConsultationsConfig(AppConfig):
     verbose_name = _("Consultations")
 
     def ready(self) -> None:
+        from carrefour.consultations.selectors import news_items
+        from carrefour.core.news import register_news_source
+
+        register_news_source("consultations", _("Consultations"), news_items)
         from carrefour.core.datasets import Dataset, register_dataset
         from carrefour.core.home import register_home_section
 

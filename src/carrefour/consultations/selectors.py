@@ -172,3 +172,17 @@ def consultations_about(*, subject: Any, user: Any) -> QuerySet[Consultation]:
 
     ct = ContentType.objects.get_for_model(subject, for_concrete_model=True)
     return visible_to(Consultation.objects.filter(subject_type=ct, subject_id=subject.pk), user).order_by("-opens_at")
+
+
+def news_items(*, user: Any, since: Any) -> list[Any]:
+    """Consultations that opened since a date (and have opened), for "What's new"."""
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    from carrefour.core.news import NewsItem
+
+    return [
+        NewsItem(when=c.opens_at, kind="consultations", title=_("Consultation open: %(title)s") % {"title": c.title},
+                 summary=str(c.summary), url=c.get_absolute_url())
+        for c in consultation_list(user=user).filter(opens_at__date__gte=since, opens_at__lte=timezone.now())
+    ]

@@ -38,7 +38,8 @@ def site(request) -> dict:
         "SITE_URL": settings.SITE_URL,
         "footer_links_json": json.dumps(
             {
-                str(_("Directory")): reverse("directory:index"),
+                # gcds-footer shows three contextual links; the directory is in the header's menu.
+                str(_("What's new")): reverse("core:whats_new"),
                 str(_("Open data")): reverse("opendata:index"),
                 str(_("API")): "/api/docs",
             },

@@ -28,6 +28,33 @@ def home(request):
     return render(request, "core/home.html", {"sections": home_sections(user=request.user)})
 
 
+def whats_new(request):
+    """Everything new since a date that this reader may see, from every part of Carrefour."""
+    import datetime
+
+    from django.utils import timezone
+
+    from carrefour.core.forms import WhatsNewForm
+    from carrefour.core.news import SOURCES, news
+
+    kinds = [(key, label) for key, (label, _fn) in sorted(SOURCES.items(), key=lambda kv: str(kv[1][0]))]
+    default = timezone.localdate() - datetime.timedelta(days=90)
+    form = WhatsNewForm(request.GET or None, kinds=kinds)
+    since, kind = default, ""
+    if form.is_bound and form.is_valid():
+        since, kind = form.cleaned_data["since"], form.cleaned_data["kind"]
+    elif not form.is_bound:
+        form = WhatsNewForm(initial={"since": default}, kinds=kinds)
+    items = news(user=request.user, since=since, kinds=[kind] if kind else (), limit=WHATS_NEW_LIMIT + 1)
+    return render(request, "core/whats_new.html", {
+        "form": form, "since": since, "items": items[:WHATS_NEW_LIMIT], "more": len(items) > WHATS_NEW_LIMIT,
+        "limit": WHATS_NEW_LIMIT,
+    })
+
+
+WHATS_NEW_LIMIT = 100
+
+
 def history(request, ct_id: int, pk: str):
     """The change history of any content record, for the people who may edit it."""
     try:

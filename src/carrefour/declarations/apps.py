@@ -28,6 +28,10 @@ class DeclarationsConfig(AppConfig):
     verbose_name = _("Declarations")
 
     def ready(self) -> None:
+        from carrefour.core.news import register_news_source
+        from carrefour.declarations.selectors import news_items
+
+        register_news_source("declarations", _("Declarations"), news_items)
         from carrefour.core.datasets import Dataset, register_dataset
         from carrefour.core.home import register_home_section
 

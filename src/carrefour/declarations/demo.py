@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
+from django.utils import timezone
 
 from carrefour.core.services import model_create, model_update
 from carrefour.declarations.models import Declaration
@@ -185,8 +186,9 @@ def load(stdout=None) -> None:
             "closing_en": FPT_CLOSING_EN, "closing_fr": FPT_CLOSING_FR,
             "visibility": "public",
         })
-        declaration_publish_version(declaration=fpt, actor=admin, note_en="Text as signed.", note_fr="Texte signé.")
+        version = declaration_publish_version(declaration=fpt, actor=admin, note_en="Text as signed.", note_fr="Texte signé.")
         signed = datetime.date(2017, 11, 1)
+        _dated(version, signed)
         declaration_set_status(declaration=fpt, actor=admin, status=Declaration.Status.ENDORSEMENT)
         for jurisdiction in Jurisdiction.objects.filter(code__in=FPT_SIGNATORIES):
             endorsement_record(declaration=fpt, actor=admin, jurisdiction=jurisdiction,
@@ -208,8 +210,9 @@ def load(stdout=None) -> None:
             "closing_en": OECD_CLOSING_EN, "closing_fr": OECD_CLOSING_FR,
             "visibility": "public",
         })
-        declaration_publish_version(declaration=oecd, actor=admin, note_en="Draft for public consultation.",
-                                    note_fr="Projet soumis à la consultation publique.")
+        version = declaration_publish_version(declaration=oecd, actor=admin, note_en="Draft for public consultation.",
+                                              note_fr="Projet soumis à la consultation publique.")
+        _dated(version, timezone.localdate() - datetime.timedelta(days=8))  # the day before its consultation opened
         declaration_set_status(declaration=oecd, actor=admin, status=Declaration.Status.CONSULTATION)
         _say(stdout, "  declaration: OECD-model draft (in consultation)\n")
 
@@ -225,8 +228,10 @@ def load(stdout=None) -> None:
             "closing_en": "Innovation is at the heart of service.", "closing_fr": "L'innovation est au cœur du service.",
             "visibility": "public",
         })
-        declaration_publish_version(declaration=service, actor=admin, note_en="Mock-up based on input from the Joint Councils.",
-                                    note_fr="Maquette fondée sur les commentaires des Conseils mixtes.")
+        version = declaration_publish_version(declaration=service, actor=admin,
+                                              note_en="Mock-up based on input from the Joint Councils.",
+                                              note_fr="Maquette fondée sur les commentaires des Conseils mixtes.")
+        _dated(version, timezone.localdate() - datetime.timedelta(days=53))  # the day before its member review opened
         # A member's review suggestion, in the working draft but not yet published as a version.
         declaration_update(declaration=service, actor=admin, data={
             "closing_en": "Innovation is at the heart of service: the way we deliver service is a reflection of our governments.",
@@ -234,3 +239,9 @@ def load(stdout=None) -> None:
         })
         declaration_set_status(declaration=service, actor=admin, status=Declaration.Status.REVIEW)
         _say(stdout, "  declaration: Declaration on Service mock-up (in review)\n")
+
+
+def _dated(version, day: datetime.date) -> None:
+    """Replayed history: a version carries the day it was published, not the day the demo loads."""
+    when = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9)))
+    type(version).objects.filter(pk=version.pk).update(created_at=when)

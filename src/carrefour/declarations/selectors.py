@@ -189,3 +189,28 @@ def declaration_team_choices(*, user) -> models.QuerySet:
             pk__in=Membership.objects.filter(user=user, role__in=MANAGE_ROLES).values("team_id")
         )
     return teams.order_by("name_en")
+
+
+def news_items(*, user, since) -> list:
+    """New versions and endorsements of the declarations `user` may see, for "What's new"."""
+    from django.utils.translation import gettext as _
+
+    from carrefour.core.news import NewsItem, on_day
+    from carrefour.declarations.models import DeclarationVersion, Endorsement
+
+    visible = declaration_list(user=user)
+    items = []
+    for v in DeclarationVersion.objects.filter(declaration__in=visible, created_at__date__gte=since).select_related("declaration"):
+        items.append(NewsItem(
+            when=v.created_at, kind="declarations",
+            title=_("%(title)s: version %(n)s") % {"title": v.declaration.title, "n": v.number},
+            summary=str(v.note), url=v.declaration.get_absolute_url() + "#versions-h",
+        ))
+    for e in Endorsement.objects.filter(declaration__in=visible, endorsed_on__gte=since).select_related("declaration", "jurisdiction"):
+        items.append(NewsItem(
+            when=on_day(e.endorsed_on), kind="declarations",
+            title=_("%(jurisdiction)s endorsed “%(title)s”") % {"jurisdiction": e.jurisdiction.name, "title": e.declaration.title},
+            summary=f"{e.signatory_name}, {e.signatory_title}".strip(", "),
+            url=e.declaration.get_absolute_url() + "#endorsements-h",
+        ))
+    return items

@@ -8,6 +8,10 @@ class ExperimentsConfig(AppConfig):
     verbose_name = _("Experiments")
 
     def ready(self) -> None:
+        from carrefour.core.news import register_news_source
+        from carrefour.experiments.selectors import news_items
+
+        register_news_source("results", _("Published results"), news_items)
         from carrefour.core.datasets import Dataset, register_dataset
         from carrefour.core.home import register_home_section
 

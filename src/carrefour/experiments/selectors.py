@@ -364,3 +364,20 @@ def disclosure_checks(*, registration: Registration) -> list[dict[str, Any]]:
             "value_json": plan_module.canonical_bytes(values[key]).decode("utf-8"),
         })
     return checks
+
+
+def news_items(*, user: Any, since: Any) -> list[Any]:
+    """Results published since a date, for "What's new" (through `published_list`)."""
+    from django.urls import reverse
+
+    from carrefour.core.news import NewsItem
+
+    items = []
+    for p in published_list(user=user).filter(published_at__date__gte=since):
+        items.append(NewsItem(
+            when=p.published_at, kind="results",
+            title=_("Result published: %(title)s") % {"title": p.experiment.title},
+            summary=f"{p.get_verdict_display()}. {p.summary}".strip(),
+            url=reverse("experiments:results", args=[p.experiment.pk]),
+        ))
+    return items

@@ -27,6 +27,10 @@ class PortfolioConfig(AppConfig):
     verbose_name = _("Portfolio")
 
     def ready(self) -> None:
+        from carrefour.core.news import register_news_source
+        from carrefour.portfolio.selectors import news_items
+
+        register_news_source("achievements", _("Achievements"), news_items)
         from carrefour.core.datasets import Dataset, register_dataset
         from carrefour.core.home import register_home_section
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from carrefour.core.forms import DateInput
 from carrefour.directory.models import Jurisdiction, Organization, Team
 from carrefour.portfolio import commitments as commitment_bridge
 from carrefour.portfolio.models import (
@@ -18,13 +19,6 @@ from carrefour.portfolio.models import (
     Table,
 )
 from carrefour.portfolio.questionnaire import QUESTIONS
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class FacetChoiceField(forms.ModelMultipleChoiceField):

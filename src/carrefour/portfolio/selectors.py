@@ -136,3 +136,14 @@ def actual_facet_mix(*, team: Any, user: Any) -> dict[str, float]:
     total = sum(counts.values())
     codes = list(Facet.objects.values_list("code", flat=True))
     return {code: (counts.get(code, 0) / total if total else 0.0) for code in codes}
+
+
+def news_items(*, user: Any, since: datetime.date) -> list[Any]:
+    """Achievements dated since a date, for "What's new" (through `achievements_since`)."""
+    from carrefour.core.news import NewsItem, on_day
+
+    return [
+        NewsItem(when=on_day(a.date), kind="achievements", title=str(a.initiative.title), summary=str(a.text),
+                 url=a.initiative.get_absolute_url() + "#timeline")
+        for a in achievements_since(user=user, since=since)
+    ]

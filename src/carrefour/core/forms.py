@@ -1,0 +1,33 @@
+"""Form pieces shared by every app."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class DateInput(forms.DateInput):
+    """A browser date picker; the value always travels as YYYY-MM-DD, whatever the page language."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class WhatsNewForm(forms.Form):
+    since = forms.DateField(label=_("New since"), widget=DateInput)
+    kind = forms.ChoiceField(label=_("Show"), required=False)
+
+    def __init__(self, *args, kinds: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("Everything")), *kinds]
+
+    def clean_since(self) -> datetime.date:
+        since = self.cleaned_data["since"]
+        if since > timezone.localdate():
+            raise forms.ValidationError(_("Choose a date that is not in the future."))
+        return since
