@@ -72,6 +72,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "carrefour.core.context_processors.site",
             ],
+            # French dates write the first of the month "1er" (replaces the `date` filter).
+            "builtins": ["carrefour.core.templatetags.french_dates"],
         },
     },
 ]

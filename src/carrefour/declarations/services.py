@@ -9,10 +9,10 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from carrefour.core.exceptions import ApplicationError
+from carrefour.core.templatetags.french_dates import date as format_date
 from carrefour.core.services import audit_log, model_create, model_soft_delete, model_update
 from carrefour.core.visibility import can_edit, has_team_role, is_platform_admin
 from carrefour.declarations.models import (
@@ -325,7 +325,7 @@ def endorsement_remind(*, declaration: Declaration, actor: Any,
         next_on = min((i.reminded_at or i.created_at) for i in waiting) + REMINDER_INTERVAL
         raise ApplicationError(
             _("Every jurisdiction still to endorse was invited or reminded in the last 7 days; "
-              "the next reminder can be sent on %(date)s.") % {"date": date_format(timezone.localtime(next_on))}
+              "the next reminder can be sent on %(date)s.") % {"date": format_date(timezone.localtime(next_on), "DATE_FORMAT")}
         )
     for invitation in due:
         invitation.reminded_at = now
