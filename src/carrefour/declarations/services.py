@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carrefour.core.exceptions import ApplicationError
-from carrefour.core.templatetags.french_dates import date as format_date
 from carrefour.core.services import audit_log, model_create, model_soft_delete, model_update
+from carrefour.core.templatetags.french_dates import date as format_date
 from carrefour.core.visibility import can_edit, has_team_role, is_platform_admin
 from carrefour.declarations.models import (
     Commitment,
