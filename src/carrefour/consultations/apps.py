@@ -28,6 +28,10 @@ class ConsultationsConfig(AppConfig):
     verbose_name = _("Consultations")
 
     def ready(self) -> None:
+        from carrefour.consultations import selectors as consultation_selectors
+        from carrefour.core.sitemaps import PublicRecords, register_sitemap
+
+        register_sitemap("consultations", PublicRecords(lambda user: consultation_selectors.consultation_list(user=user)))
         from carrefour.consultations.selectors import news_items
         from carrefour.core.news import register_news_source
 

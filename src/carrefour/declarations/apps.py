@@ -28,6 +28,11 @@ class DeclarationsConfig(AppConfig):
     verbose_name = _("Declarations")
 
     def ready(self) -> None:
+        from carrefour.core.sitemaps import PublicRecords, register_sitemap
+        from carrefour.declarations import selectors as declaration_selectors
+
+        register_sitemap("declarations", PublicRecords(lambda user: declaration_selectors.declaration_list(user=user)))
+        register_sitemap("commitments", PublicRecords(lambda user: declaration_selectors.commitment_list(user=user)))
         from carrefour.core.news import register_news_source
         from carrefour.declarations.selectors import news_items
 

@@ -214,3 +214,11 @@ def news_items(*, user, since) -> list:
             url=e.declaration.get_absolute_url() + "#endorsements-h",
         ))
     return items
+
+
+def commitment_list(*, user) -> models.QuerySet:
+    """The live commitments of the declarations `user` may see."""
+    from carrefour.declarations.models import Commitment
+
+    return (Commitment.objects.filter(declaration__in=declaration_list(user=user), deleted_at__isnull=True)
+            .select_related("declaration").order_by("declaration__slug", "number"))

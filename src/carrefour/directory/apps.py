@@ -8,6 +8,12 @@ class DirectoryConfig(AppConfig):
     verbose_name = _("Directory")
 
     def ready(self) -> None:
+        from carrefour.core.sitemaps import PublicRecords, register_sitemap
+        from carrefour.directory import selectors as directory_selectors
+
+        register_sitemap("jurisdictions", PublicRecords(lambda user: directory_selectors.jurisdiction_list()))
+        register_sitemap("organizations", PublicRecords(lambda user: directory_selectors.organization_list()))
+        register_sitemap("teams", PublicRecords(lambda user: directory_selectors.team_list(user=user)))
         from carrefour.core.datasets import Dataset, register_dataset
         from carrefour.directory import signals  # noqa: F401
 

@@ -8,6 +8,10 @@ class ExperimentsConfig(AppConfig):
     verbose_name = _("Experiments")
 
     def ready(self) -> None:
+        from carrefour.core.sitemaps import PublicRecords, register_sitemap
+        from carrefour.experiments import selectors as experiment_selectors
+
+        register_sitemap("experiments", PublicRecords(lambda user: experiment_selectors.experiment_list(user=user)))
         from carrefour.core.news import register_news_source
         from carrefour.experiments.selectors import news_items
 

@@ -27,6 +27,11 @@ class PortfolioConfig(AppConfig):
     verbose_name = _("Portfolio")
 
     def ready(self) -> None:
+        from carrefour.core.sitemaps import PublicRecords, register_sitemap
+        from carrefour.portfolio import selectors as portfolio_selectors
+
+        register_sitemap("tables", PublicRecords(lambda user: portfolio_selectors.table_list(user=user)))
+        register_sitemap("initiatives", PublicRecords(lambda user: portfolio_selectors.initiative_list(user=user)))
         from carrefour.core.news import register_news_source
         from carrefour.portfolio.selectors import news_items
 
