@@ -22,13 +22,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_every_page_url_is_under_a_language_prefix():
-    """Outside /en/ and /fr/ there are only `/` (a redirect) and the API (language-neutral JSON)."""
+    """Outside /en/ and /fr/ there are only `/` (a redirect), the API (language-neutral JSON) and the
+    files robots read at fixed addresses (robots.txt, the sitemap, which lists both languages)."""
     unprefixed = []
     for pattern in get_resolver().url_patterns:
         if isinstance(pattern, URLResolver) and isinstance(pattern.pattern, LocalePrefixPattern):
             continue
         unprefixed.append(str(pattern.pattern))
-    assert sorted(unprefixed) == ["", "api/"]
+    assert sorted(unprefixed) == ["", "api/", "robots.txt", "sitemap-<section>.xml", "sitemap.xml"]
 
 
 @pytest.mark.parametrize(
