@@ -15,6 +15,8 @@ PAGES = [
     ("organizations", "/{lang}/directory/organizations/"),
     ("sign-in", "/{lang}/accounts/login/"),
     ("sign-up", "/{lang}/accounts/signup/"),
+    ("search", "/{lang}/search/?q=Ontario"),
+    ("whats-new", "/{lang}/whats-new/"),
 ]
 
 

@@ -28,6 +28,10 @@ class ConsultationsConfig(AppConfig):
     verbose_name = _("Consultations")
 
     def ready(self) -> None:
+        from carrefour.consultations.selectors import search_hits
+        from carrefour.core.search import register_search_source
+
+        register_search_source("consultations", _("Consultations"), search_hits)
         from carrefour.consultations import selectors as consultation_selectors
         from carrefour.core.sitemaps import PublicRecords, register_sitemap
 

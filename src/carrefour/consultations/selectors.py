@@ -186,3 +186,13 @@ def news_items(*, user: Any, since: Any) -> list[Any]:
                  summary=str(c.summary), url=c.get_absolute_url())
         for c in consultation_list(user=user).filter(opens_at__date__gte=since, opens_at__lte=timezone.now())
     ]
+
+
+def search_hits(*, user: Any, terms: list[str]) -> list[Any]:
+    """Consultations `user` may see whose title or summary holds every term."""
+    from carrefour.core.search import SearchHit, matching
+
+    return [
+        SearchHit(kind="consultations", title=str(c.title), summary=str(c.summary), url=c.get_absolute_url())
+        for c in consultation_list(user=user).filter(matching(terms, ["title_en", "title_fr", "summary_en", "summary_fr"]))
+    ]

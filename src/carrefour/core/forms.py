@@ -31,3 +31,13 @@ class WhatsNewForm(forms.Form):
         if since > timezone.localdate():
             raise forms.ValidationError(_("Choose a date that is not in the future."))
         return since
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Words to find"), required=False, max_length=200,
+                        help_text=_("Every word must appear, in English or in French. Put a phrase in quotation marks."))
+    kind = forms.ChoiceField(label=_("In"), required=False)
+
+    def __init__(self, *args, kinds: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("Everything")), *kinds]

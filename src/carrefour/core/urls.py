@@ -7,6 +7,7 @@ app_name = "core"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("search/", views.search, name="search"),
     path("whats-new/", views.whats_new, name="whats_new"),
     path("whats-new/feed/", WhatsNewFeed(), name="whats_new_feed"),
     path("history/<int:ct_id>/<str:pk>/", views.history, name="history"),

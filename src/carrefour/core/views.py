@@ -55,6 +55,28 @@ def whats_new(request):
 WHATS_NEW_LIMIT = 100
 
 
+def search(request):
+    """One search box for every part of Carrefour, through each part's visibility selector."""
+    from carrefour.core import search as site_search
+    from carrefour.core.forms import SearchForm
+
+    kinds = [(key, label) for key, (label, _fn) in site_search.SEARCH_SOURCES.items()]
+    form = SearchForm(request.GET, kinds=kinds)
+    query, kind = "", ""
+    if form.is_valid():
+        query, kind = " ".join(form.cleaned_data["q"].split()), form.cleaned_data["kind"]
+    results = site_search.search(user=request.user, query=query, kinds=[kind] if kind else ())
+    sections = [
+        {"key": key, "label": site_search.SEARCH_SOURCES[key][0], "hits": hits[: site_search.PER_SOURCE],
+         "more": len(hits) > site_search.PER_SOURCE}
+        for key, hits in results.items() if hits
+    ]
+    return render(request, "core/search.html", {
+        "form": form, "query": query, "sections": sections, "total": sum(len(s["hits"]) for s in sections),
+        "too_short": bool(query) and not results, "per_source": site_search.PER_SOURCE,
+    })
+
+
 def history(request, ct_id: int, pk: str):
     """The change history of any content record, for the people who may edit it."""
     try:

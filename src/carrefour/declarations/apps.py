@@ -28,6 +28,10 @@ class DeclarationsConfig(AppConfig):
     verbose_name = _("Declarations")
 
     def ready(self) -> None:
+        from carrefour.core.search import register_search_source
+        from carrefour.declarations.selectors import search_hits
+
+        register_search_source("declarations", _("Declarations"), search_hits)
         from carrefour.core.sitemaps import PublicRecords, register_sitemap
         from carrefour.declarations import selectors as declaration_selectors
 

@@ -222,3 +222,21 @@ def commitment_list(*, user) -> models.QuerySet:
 
     return (Commitment.objects.filter(declaration__in=declaration_list(user=user), deleted_at__isnull=True)
             .select_related("declaration").order_by("declaration__slug", "number"))
+
+
+def search_hits(*, user, terms) -> list:
+    """Declarations and commitments `user` may see whose text holds every term."""
+    from carrefour.core.search import SearchHit, matching
+
+    hits = [
+        SearchHit(kind="declarations", title=str(d.title), summary=str(d.summary), url=d.get_absolute_url())
+        for d in declaration_list(user=user).filter(matching(terms, [
+            "title_en", "title_fr", "short_name_en", "short_name_fr", "summary_en", "summary_fr",
+            "preamble_en", "preamble_fr", "closing_en", "closing_fr"]))
+    ]
+    hits += [
+        SearchHit(kind="declarations", title=f"{c.declaration.title} — {c.number}. {c.title}".rstrip(". "),
+                  summary=str(c.text), url=c.get_absolute_url())
+        for c in commitment_list(user=user).filter(matching(terms, ["title_en", "title_fr", "text_en", "text_fr"]))
+    ]
+    return hits

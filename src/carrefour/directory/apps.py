@@ -8,6 +8,10 @@ class DirectoryConfig(AppConfig):
     verbose_name = _("Directory")
 
     def ready(self) -> None:
+        from carrefour.core.search import register_search_source
+        from carrefour.directory.selectors import search_hits
+
+        register_search_source("directory", _("Directory"), search_hits)
         from carrefour.core.sitemaps import PublicRecords, register_sitemap
         from carrefour.directory import selectors as directory_selectors
 

@@ -8,6 +8,10 @@ class ExperimentsConfig(AppConfig):
     verbose_name = _("Experiments")
 
     def ready(self) -> None:
+        from carrefour.core.search import register_search_source
+        from carrefour.experiments.selectors import search_hits
+
+        register_search_source("experiments", _("Experiments"), search_hits)
         from carrefour.core.sitemaps import PublicRecords, register_sitemap
         from carrefour.experiments import selectors as experiment_selectors
 

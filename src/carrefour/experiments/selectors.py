@@ -381,3 +381,15 @@ def news_items(*, user: Any, since: Any) -> list[Any]:
             url=reverse("experiments:results", args=[p.experiment.pk]),
         ))
     return items
+
+
+def search_hits(*, user: Any, terms: list[str]) -> list[Any]:
+    """Experiments `user` may see whose title holds every term. Only the title: other parts of
+    a registered plan can be kept internal, and search must not reveal them."""
+    from carrefour.core.search import SearchHit, matching
+
+    return [
+        SearchHit(kind="experiments", title=str(e.title), summary=e.get_intervention_type_display(),
+                  url=e.get_absolute_url())
+        for e in experiment_list(user=user).filter(matching(terms, ["title_en", "title_fr"]))
+    ]

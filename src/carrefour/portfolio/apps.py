@@ -27,6 +27,10 @@ class PortfolioConfig(AppConfig):
     verbose_name = _("Portfolio")
 
     def ready(self) -> None:
+        from carrefour.core.search import register_search_source
+        from carrefour.portfolio.selectors import search_hits
+
+        register_search_source("portfolio", _("Portfolio"), search_hits)
         from carrefour.core.sitemaps import PublicRecords, register_sitemap
         from carrefour.portfolio import selectors as portfolio_selectors
 

@@ -147,3 +147,19 @@ def news_items(*, user: Any, since: datetime.date) -> list[Any]:
                  url=a.initiative.get_absolute_url() + "#timeline")
         for a in achievements_since(user=user, since=since)
     ]
+
+
+def search_hits(*, user: Any, terms: list[str]) -> list[Any]:
+    """Tables and initiatives `user` may see whose names or summaries hold every term."""
+    from carrefour.core.search import SearchHit, matching
+
+    hits = [
+        SearchHit(kind="portfolio", title=str(t.name), summary=str(t.description), url=t.get_absolute_url())
+        for t in table_list(user=user).filter(matching(terms, ["name_en", "name_fr", "description_en", "description_fr"]))
+    ]
+    hits += [
+        SearchHit(kind="portfolio", title=str(i.title), summary=str(i.summary), url=i.get_absolute_url())
+        for i in visible_to(Initiative.objects.all(), user).filter(
+            matching(terms, ["title_en", "title_fr", "summary_en", "summary_fr"])).order_by("title_en")
+    ]
+    return hits
