@@ -253,3 +253,39 @@ def test_secretariat_edits_and_withdraws_a_response_from_the_report(client, c, s
     assert "Les mots" not in client.get(report_url.replace("/en/", "/fr/")).content.decode()
     assert client.get(edit_url).status_code == 404
     assert ThemeResponse.objects.filter(pk=r.pk).exists()
+
+
+def test_questions_are_reordered_among_those_still_asked(c, secretariat):
+    first, retired, second, third = (add(c, secretariat, text_en=t) for t in ("First?", "Retired?", "Second?", "Third?"))
+    services.question_retire(question=retired, actor=secretariat)
+    with pytest.raises(ApplicationError, match="Only"):
+        services.question_move(question=third, actor=UserFactory(), direction="up")
+    with pytest.raises(ApplicationError, match="already first"):
+        services.question_move(question=first, actor=secretariat, direction="up")
+    with pytest.raises(ApplicationError, match="already last"):
+        services.question_move(question=third, actor=secretariat, direction="down")
+    with pytest.raises(ApplicationError, match="retired"):
+        services.question_move(question=retired, actor=secretariat, direction="up")
+    services.question_move(question=third, actor=secretariat, direction="up")  # skips nothing: swaps with "Second?"
+    assert [q.text_en for q in selectors.questions_asked(consultation=c)] == ["First?", "Third?", "Second?"]
+    services.question_move(question=first, actor=secretariat, direction="down")
+    assert [q.text_en for q in selectors.questions_asked(consultation=c)] == ["Third?", "First?", "Second?"]
+    assert AuditEntry.objects.filter(object_id=str(first.pk), action="update").exists()
+    close(c)
+    with pytest.raises(ApplicationError, match="closed"):
+        services.question_move(question=first, actor=secretariat, direction="up")
+
+
+def test_secretariat_moves_a_question_from_the_page_in_french(client, c, secretariat):
+    one, two = add(c, secretariat, text_en="One?", text_fr="Un?"), add(c, secretariat, text_en="Two?", text_fr="Deux?")
+    url = reverse("consultations:question_move", kwargs={"slug": c.slug, "pk": two.pk}).replace("/en/", "/fr/")
+    client.force_login(UserFactory())
+    assert client.post(url, {"direction": "up"}).status_code == 403
+    client.force_login(secretariat)
+    page = client.get(reverse("consultations:questions", kwargs={"slug": c.slug}).replace("/en/", "/fr/")).content.decode()
+    assert "Monter la question 2" in page and url in page
+    response = client.post(url, {"direction": "up"}, follow=True)
+    assert "La question a été déplacée." in response.content.decode()
+    assert [q.pk for q in selectors.questions_asked(consultation=c)] == [two.pk, one.pk]
+    response = client.post(url, {"direction": "up"}, follow=True)
+    assert "Cette question est déjà la première." in response.content.decode()

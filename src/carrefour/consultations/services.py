@@ -200,6 +200,32 @@ def question_update(*, question: Question, actor: Any, kind: str, text_en: str, 
 
 
 @transaction.atomic
+def question_move(*, question: Question, actor: Any, direction: str) -> Question:
+    """Swap a question with the one before ("up") or after ("down") it among those still asked."""
+    question = Question.objects.select_for_update().select_related("consultation").get(pk=question.pk)
+    consultation = question.consultation
+    _require_manager(actor, consultation)
+    _require_not_closed(consultation)
+    if question.deleted_at is not None:
+        raise ApplicationError(_("This question was retired; it is no longer asked."))
+    asked = list(consultation.questions.select_for_update().filter(deleted_at__isnull=True).order_by("position", "pk"))
+    index = next(i for i, q in enumerate(asked) if q.pk == question.pk)
+    other = index - 1 if direction == "up" else index + 1 if direction == "down" else None
+    if other is None:
+        raise ApplicationError(_("Choose whether to move the question up or down."))
+    if not 0 <= other < len(asked):
+        raise ApplicationError(_("This question is already first.") if direction == "up"
+                               else _("This question is already last."))
+    neighbour = asked[other]
+    mine, theirs = question.position, neighbour.position
+    if mine == theirs:  # never equal in practice; keep the swap meaningful if it happens
+        theirs = mine + (1 if direction == "down" else -1)
+    model_update(instance=question, actor=actor, data={"position": theirs})
+    model_update(instance=neighbour, actor=actor, data={"position": mine})
+    return question
+
+
+@transaction.atomic
 def question_retire(*, question: Question, actor: Any, reason: str = "") -> Question:
     """Stop asking a question; the answers already given are kept and still tallied in "What we heard"."""
     question = Question.objects.select_for_update().select_related("consultation").get(pk=question.pk)

@@ -24,6 +24,7 @@ urlpatterns = [
     path("<slug:slug>/questions/add/", views.question_edit, name="question_add"),
     path("<slug:slug>/questions/<int:pk>/edit/", views.question_edit, name="question_edit"),
     path("<slug:slug>/questions/<int:pk>/retire/", views.question_retire, name="question_retire"),
+    path("<slug:slug>/questions/<int:pk>/move/", views.question_move, name="question_move"),
     path("<slug:slug>/what-we-heard/responses/<int:pk>/edit/", views.response_edit, name="response_edit"),
     path("<slug:slug>/what-we-heard/responses/<int:pk>/withdraw/", views.response_withdraw, name="response_withdraw"),
     path("<slug:slug>/what-we-heard/publish/", views.report_publish, name="report_publish"),

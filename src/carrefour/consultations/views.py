@@ -488,6 +488,20 @@ def question_retire(request, slug, pk):
     return redirect("consultations:questions", slug=consultation.slug)
 
 
+@login_required
+@require_POST
+def question_move(request, slug, pk):
+    consultation = _manager_or_403(request, slug)
+    question = get_object_or_404(consultation.questions, pk=pk)
+    try:
+        services.question_move(question=question, actor=request.user, direction=request.POST.get("direction", ""))
+    except ApplicationError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("The question was moved. People now see the questions in this order."))
+    return redirect(reverse("consultations:questions", kwargs={"slug": consultation.slug}) + f"#question-{question.pk}")
+
+
 def _response_or_404(consultation, pk) -> ThemeResponse:
     return get_object_or_404(ThemeResponse.objects.select_related("paragraph"), pk=pk, consultation=consultation,
                              deleted_at__isnull=True)
