@@ -70,7 +70,7 @@ def test_editor_forms_pass_axe(page, portfolio_data, lang):
 def test_filter_form_submits_and_report_links(page, portfolio_data):
     page.goto(page.base_url + "/en/portfolio/")
     page.locator('gcds-select[name="stage"] select').select_option("design")
-    page.locator("form[role=search] gcds-button button").click()
+    page.locator("#main-content form[role=search] gcds-button button").click()
     page.wait_for_url("**stage=design**")
     rows = page.locator("#initiatives ~ table tbody tr")
     assert rows.count() == 2
