@@ -174,7 +174,7 @@ def consultations_about(*, subject: Any, user: Any) -> QuerySet[Consultation]:
     return visible_to(Consultation.objects.filter(subject_type=ct, subject_id=subject.pk), user).order_by("-opens_at")
 
 
-def news_items(*, user: Any, since: Any) -> list[Any]:
+def news_items(*, user: Any, since: Any, limit: int) -> list[Any]:
     """Consultations that opened since a date (and have opened), for "What's new"."""
     from django.utils import timezone
     from django.utils.translation import gettext as _
@@ -184,15 +184,15 @@ def news_items(*, user: Any, since: Any) -> list[Any]:
     return [
         NewsItem(when=c.opens_at, kind="consultations", title=_("Consultation open: %(title)s") % {"title": c.title},
                  summary=str(c.summary), url=c.get_absolute_url())
-        for c in consultation_list(user=user).filter(opens_at__date__gte=since, opens_at__lte=timezone.now())
+        for c in consultation_list(user=user).filter(opens_at__date__gte=since, opens_at__lte=timezone.now())[:limit]
     ]
 
 
-def search_hits(*, user: Any, terms: list[str]) -> list[Any]:
+def search_hits(*, user: Any, terms: list[str], limit: int) -> list[Any]:
     """Consultations `user` may see whose title or summary holds every term."""
     from carrefour.core.search import SearchHit, matching
 
     return [
         SearchHit(kind="consultations", title=str(c.title), summary=str(c.summary), url=c.get_absolute_url())
-        for c in consultation_list(user=user).filter(matching(terms, ["title_en", "title_fr", "summary_en", "summary_fr"]))
+        for c in consultation_list(user=user).filter(matching(terms, ["title_en", "title_fr", "summary_en", "summary_fr"]))[:limit]
     ]

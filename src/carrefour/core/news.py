@@ -1,6 +1,6 @@
 """What is new across Carrefour: each domain app registers a source of dated items.
 
-A source is `fn(user=..., since=date) -> iterable of NewsItem`, reading through its own
+A source is `fn(user=..., since=date, limit=N) -> the N newest NewsItems`, reading through its own
 selectors, so the visibility rule decides what appears. The page shows what the reader may
 see; the Atom feed is always built for an anonymous reader, since a feed URL travels without
 its reader's session.
@@ -45,6 +45,6 @@ def news(*, user: Any, since: datetime.date, kinds: Iterable[str] = (), limit: i
     wanted = [k for k in kinds if k in SOURCES] or sorted(SOURCES)
     items: list[NewsItem] = []
     for key in wanted:
-        items.extend(SOURCES[key][1](user=user, since=since))
+        items.extend(SOURCES[key][1](user=user, since=since, limit=limit))
     items.sort(key=lambda i: (i.when, i.url), reverse=True)
     return items[:limit]

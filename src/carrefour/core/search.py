@@ -1,6 +1,6 @@
 """Site search: each part of Carrefour registers a source that searches its own records.
 
-A source is `fn(user=..., terms=[...]) -> list[SearchHit]` and reads through its list selector,
+A source is `fn(user=..., terms=[...], limit=N) -> list[SearchHit]` (at most N per list) and reads through its list selector,
 so the visibility rule decides what can be found. Every term must appear (in English or in
 French) in one of the fields the source names; only fields that are public whenever the record
 is are searched (an experiment's plan can keep parts internal, so only its title is searched).
@@ -60,4 +60,5 @@ def search(*, user: Any, query: str, kinds: Iterable[str] = ()) -> dict[str, lis
     if not terms or len(" ".join(terms)) < MIN_LENGTH:
         return {}
     wanted = [k for k in kinds if k in SEARCH_SOURCES] or list(SEARCH_SOURCES)
-    return {key: SEARCH_SOURCES[key][1](user=user, terms=terms)[: PER_SOURCE + 1] for key in wanted}
+    return {key: SEARCH_SOURCES[key][1](user=user, terms=terms, limit=PER_SOURCE + 1)[: PER_SOURCE + 1]
+            for key in wanted}

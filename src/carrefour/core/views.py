@@ -1,7 +1,8 @@
-"""Home, record history, problem reports and their triage."""
+"""Home, what's new, search, record history, problem reports and their triage."""
 
 from __future__ import annotations
 
+import datetime
 import json
 
 from django.contrib import messages
@@ -10,12 +11,16 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from carrefour.core import search as site_search
 from carrefour.core.exceptions import ApplicationError
+from carrefour.core.forms import SearchForm, WhatsNewForm
 from carrefour.core.models import ProblemReport
+from carrefour.core.news import SOURCES, news
 from carrefour.core.ratelimit import client_ip
 from carrefour.core.selectors import audit_history, describe_changes, problem_report_list
 from carrefour.core.services import problem_report_create, problem_report_set_status
@@ -28,15 +33,11 @@ def home(request):
     return render(request, "core/home.html", {"sections": home_sections(user=request.user)})
 
 
+WHATS_NEW_LIMIT = 100
+
+
 def whats_new(request):
     """Everything new since a date that this reader may see, from every part of Carrefour."""
-    import datetime
-
-    from django.utils import timezone
-
-    from carrefour.core.forms import WhatsNewForm
-    from carrefour.core.news import SOURCES, news
-
     kinds = [(key, label) for key, (label, _fn) in sorted(SOURCES.items(), key=lambda kv: str(kv[1][0]))]
     default = timezone.localdate() - datetime.timedelta(days=90)
     form = WhatsNewForm(request.GET or None, kinds=kinds)
@@ -52,14 +53,8 @@ def whats_new(request):
     })
 
 
-WHATS_NEW_LIMIT = 100
-
-
 def search(request):
     """One search box for every part of Carrefour, through each part's visibility selector."""
-    from carrefour.core import search as site_search
-    from carrefour.core.forms import SearchForm
-
     kinds = [(key, label) for key, (label, _fn) in site_search.SEARCH_SOURCES.items()]
     form = SearchForm(request.GET, kinds=kinds)
     query, kind = "", ""

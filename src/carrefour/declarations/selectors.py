@@ -191,7 +191,7 @@ def declaration_team_choices(*, user) -> models.QuerySet:
     return teams.order_by("name_en")
 
 
-def news_items(*, user, since) -> list:
+def news_items(*, user, since, limit) -> list:
     """New versions and endorsements of the declarations `user` may see, for "What's new"."""
     from django.utils.translation import gettext as _
 
@@ -200,13 +200,13 @@ def news_items(*, user, since) -> list:
 
     visible = declaration_list(user=user)
     items = []
-    for v in DeclarationVersion.objects.filter(declaration__in=visible, created_at__date__gte=since).select_related("declaration"):
+    for v in DeclarationVersion.objects.filter(declaration__in=visible, created_at__date__gte=since).select_related("declaration").order_by("-created_at")[:limit]:
         items.append(NewsItem(
             when=v.created_at, kind="declarations",
             title=_("%(title)s: version %(n)s") % {"title": v.declaration.title, "n": v.number},
             summary=str(v.note), url=v.declaration.get_absolute_url() + "#versions-h",
         ))
-    for e in Endorsement.objects.filter(declaration__in=visible, endorsed_on__gte=since).select_related("declaration", "jurisdiction"):
+    for e in Endorsement.objects.filter(declaration__in=visible, endorsed_on__gte=since).select_related("declaration", "jurisdiction").order_by("-endorsed_on")[:limit]:
         items.append(NewsItem(
             when=on_day(e.endorsed_on), kind="declarations",
             title=_("%(jurisdiction)s endorsed “%(title)s”") % {"jurisdiction": e.jurisdiction.name, "title": e.declaration.title},
@@ -224,7 +224,7 @@ def commitment_list(*, user) -> models.QuerySet:
             .select_related("declaration").order_by("declaration__slug", "number"))
 
 
-def search_hits(*, user, terms) -> list:
+def search_hits(*, user, terms, limit) -> list:
     """Declarations and commitments `user` may see whose text holds every term."""
     from carrefour.core.search import SearchHit, matching
 
@@ -232,11 +232,11 @@ def search_hits(*, user, terms) -> list:
         SearchHit(kind="declarations", title=str(d.title), summary=str(d.summary), url=d.get_absolute_url())
         for d in declaration_list(user=user).filter(matching(terms, [
             "title_en", "title_fr", "short_name_en", "short_name_fr", "summary_en", "summary_fr",
-            "preamble_en", "preamble_fr", "closing_en", "closing_fr"]))
+            "preamble_en", "preamble_fr", "closing_en", "closing_fr"]))[:limit]
     ]
     hits += [
         SearchHit(kind="declarations", title=f"{c.declaration.title} — {c.number}. {c.title}".rstrip(". "),
                   summary=str(c.text), url=c.get_absolute_url())
-        for c in commitment_list(user=user).filter(matching(terms, ["title_en", "title_fr", "text_en", "text_fr"]))
+        for c in commitment_list(user=user).filter(matching(terms, ["title_en", "title_fr", "text_en", "text_fr"]))[:limit]
     ]
     return hits

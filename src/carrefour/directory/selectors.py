@@ -55,17 +55,17 @@ def user_teams(*, user: Any) -> QuerySet[Membership]:
     return Membership.objects.filter(user=user, team__deleted_at__isnull=True).select_related("team")
 
 
-def search_hits(*, user: Any, terms: list[str]) -> list[Any]:
+def search_hits(*, user: Any, terms: list[str], limit: int) -> list[Any]:
     """Jurisdictions and organizations (the directory is public) whose names hold every term."""
     from carrefour.core.search import SearchHit, matching
 
     hits = [
         SearchHit(kind="directory", title=str(j.name), summary=str(j.get_kind_display()), url=j.get_absolute_url())
-        for j in jurisdiction_list().filter(matching(terms, ["name_en", "name_fr", "abbreviation_en", "abbreviation_fr"]))
+        for j in jurisdiction_list().filter(matching(terms, ["name_en", "name_fr", "abbreviation_en", "abbreviation_fr"]))[:limit]
     ]
     hits += [
         SearchHit(kind="directory", title=str(o.name), summary=str(o.get_kind_display()), url=o.get_absolute_url())
         for o in organization_list().filter(matching(terms, ["name_en", "name_fr", "acronym_en", "acronym_fr",
-                                                             "description_en", "description_fr"]))
+                                                             "description_en", "description_fr"]))[:limit]
     ]
     return hits

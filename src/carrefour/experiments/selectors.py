@@ -366,14 +366,14 @@ def disclosure_checks(*, registration: Registration) -> list[dict[str, Any]]:
     return checks
 
 
-def news_items(*, user: Any, since: Any) -> list[Any]:
+def news_items(*, user: Any, since: Any, limit: int) -> list[Any]:
     """Results published since a date, for "What's new" (through `published_list`)."""
     from django.urls import reverse
 
     from carrefour.core.news import NewsItem
 
     items = []
-    for p in published_list(user=user).filter(published_at__date__gte=since):
+    for p in published_list(user=user).filter(published_at__date__gte=since).order_by("-published_at")[:limit]:
         items.append(NewsItem(
             when=p.published_at, kind="results",
             title=_("Result published: %(title)s") % {"title": p.experiment.title},
@@ -383,7 +383,7 @@ def news_items(*, user: Any, since: Any) -> list[Any]:
     return items
 
 
-def search_hits(*, user: Any, terms: list[str]) -> list[Any]:
+def search_hits(*, user: Any, terms: list[str], limit: int) -> list[Any]:
     """Experiments `user` may see whose title holds every term. Only the title: other parts of
     a registered plan can be kept internal, and search must not reveal them."""
     from carrefour.core.search import SearchHit, matching
@@ -391,5 +391,5 @@ def search_hits(*, user: Any, terms: list[str]) -> list[Any]:
     return [
         SearchHit(kind="experiments", title=str(e.title), summary=e.get_intervention_type_display(),
                   url=e.get_absolute_url())
-        for e in experiment_list(user=user).filter(matching(terms, ["title_en", "title_fr"]))
+        for e in experiment_list(user=user).filter(matching(terms, ["title_en", "title_fr"]))[:limit]
     ]
