@@ -8,6 +8,18 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from carrefour.core.exceptions import ApplicationError
+
+
+def add_application_error(form: forms.BaseForm, exc: ApplicationError) -> None:
+    """Show a service's refusal on the form: on the field it names, or above the form.
+
+    A service may name a field this form does not have (the same service serves several
+    forms); the message then goes above the form instead of raising ValueError.
+    """
+    field = exc.field if exc.field in form.fields else None
+    form.add_error(field, str(exc))
+
 
 class DateInput(forms.DateInput):
     """A browser date picker; the value always travels as YYYY-MM-DD, whatever the page language."""

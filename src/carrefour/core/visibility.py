@@ -90,3 +90,30 @@ def has_team_role(user: Any, team_id: int | None, roles: tuple[str, ...]) -> boo
     if team_id is None:
         return False
     return _team_ids(user, roles).filter(team_id=team_id).exists()
+
+
+# The one rule for refusals, the same in every domain: a record the person may not see does
+# not exist for them (404, so nothing reveals that it exists); a record they may see but not
+# change answers 403.
+
+
+def get_visible_or_404(queryset: QuerySet[M], user: Any, **lookup: Any) -> M:
+    """The one record matching `lookup` that `user` may see, or Http404."""
+    from django.http import Http404
+
+    obj = visible_to(queryset, user).filter(**lookup).first()
+    if obj is None:
+        raise Http404
+    return obj
+
+
+def require_edit(user: Any, obj: Any) -> None:
+    """Refuse (404 if `user` may not see `obj`, 403 if they may see but not edit it)."""
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    if can_edit(user, obj):
+        return
+    if not can_view(user, obj):
+        raise Http404
+    raise PermissionDenied
