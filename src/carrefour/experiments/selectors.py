@@ -393,3 +393,8 @@ def search_hits(*, user: Any, terms: list[str], limit: int) -> list[Any]:
                   url=e.get_absolute_url())
         for e in experiment_list(user=user).filter(matching(terms, ["title_en", "title_fr"]))[:limit]
     ]
+
+
+def experiments_for_initiative(*, user: Any, initiative: Any) -> QuerySet[Experiment]:
+    """Experiments linked to one initiative that `user` may see (for the initiative's page)."""
+    return visible_to(Experiment.objects.filter(initiative=initiative), user).order_by("title_en", "pk")
