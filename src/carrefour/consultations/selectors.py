@@ -14,6 +14,7 @@ from carrefour.consultations.models import (
     Paragraph,
     Question,
     Support,
+    ThemeResponse,
 )
 from carrefour.core.visibility import visible_to
 
@@ -26,6 +27,32 @@ def consultation_list(*, user: Any) -> QuerySet[Consultation]:
 
 def consultation_get(*, user: Any, slug: str) -> Consultation | None:
     return visible_to(Consultation.objects.all(), user).filter(slug=slug).first()
+
+
+def consultations_all() -> QuerySet[Consultation]:
+    """Every consultation, before the visibility rule (for `get_visible_or_404`)."""
+    return Consultation.objects.all()
+
+
+def paragraphs_of(*, consultation: Consultation) -> list[Paragraph]:
+    """The consultation's paragraphs, in order, with the commitment each one states."""
+    return list(consultation.paragraphs.select_related("commitment").order_by("position"))
+
+
+def comment_get(*, consultation: Consultation, pk: int, user: Any, moderator: bool = False) -> Comment | None:
+    """One comment of the consultation that `user` may see: a visible one, their own, or any for moderators."""
+    qs = Comment.objects.filter(consultation=consultation, pk=pk)
+    if not moderator:
+        qs = _comment_qs(consultation, include_hidden=False, user=user).filter(pk=pk)
+    return qs.select_related("author__jurisdiction", "author__organization", "consultation").first()
+
+
+def comment_card(*, comment: Comment, user: Any) -> Comment:
+    """The comment as its card shows it, fresh from the database, marked `supported` by `user` or not."""
+    card = Comment.objects.select_related("author__jurisdiction", "author__organization").get(pk=comment.pk)
+    card.supported = user is not None and user.is_authenticated and card.supports.filter(user=user).exists()
+    card.flagged = user is not None and user.is_authenticated and card.flags.filter(user=user).exists()
+    return card
 
 
 def _comment_qs(consultation: Consultation, *, include_hidden: bool, user: Any) -> QuerySet[Comment]:
@@ -130,6 +157,7 @@ def what_we_heard(*, consultation: Consultation, lang: str) -> dict[str, Any]:
     ]
     return {
         "bars": bars,
+        "paragraphs": paragraphs,
         "sections": sections,
         "categories": [(value, label, totals.get(value, 0)) for value, label in categories],
         "total": sum(totals.values()),
@@ -157,6 +185,39 @@ def questions_asked(*, consultation: Consultation) -> list[Question]:
 def questions_for_secretariat(*, consultation: Consultation) -> list[Question]:
     """Every question, retired ones too, each with its number of respondents (`answer_count`)."""
     return list(consultation.questions.annotate(answer_count=Count("answers")).order_by("position", "id"))
+
+
+def question_get(*, consultation: Consultation, pk: int, asked_only: bool = False) -> Question | None:
+    """One question of the consultation; with `asked_only`, not a retired one."""
+    qs = consultation.questions.filter(pk=pk)
+    if asked_only:
+        qs = qs.filter(deleted_at__isnull=True)
+    return qs.first()
+
+
+def question_is_answered(*, question: Question) -> bool:
+    return question.answers.exists()
+
+
+def answers_initial(*, user: Any, questions: list[Question]) -> dict[str, Any]:
+    """This person's saved answers as initial values of the answers form (`q<id>` fields)."""
+    initial: dict[str, Any] = {}
+    if user is None or not user.is_authenticated:
+        return initial
+    for answer in Answer.objects.filter(question__in=questions, respondent=user).select_related("question"):
+        if answer.question.kind == Question.Kind.TEXT:
+            initial[f"q{answer.question_id}"] = answer.text
+        elif answer.question.kind == Question.Kind.SINGLE:
+            initial[f"q{answer.question_id}"] = str(answer.choices[0]) if answer.choices else ""
+        else:
+            initial[f"q{answer.question_id}"] = [str(i) for i in answer.choices]
+    return initial
+
+
+def theme_response_get(*, consultation: Consultation, pk: int) -> ThemeResponse | None:
+    """One response of "What we heard" still standing (not withdrawn)."""
+    return (ThemeResponse.objects.select_related("paragraph")
+            .filter(pk=pk, consultation=consultation, deleted_at__isnull=True).first())
 
 
 def paragraph_get(*, consultation: Consultation, position: Any) -> Paragraph | None:

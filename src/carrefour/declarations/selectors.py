@@ -47,6 +47,11 @@ def declaration_list(*, user) -> models.QuerySet[Declaration]:
     )
 
 
+def declarations_all() -> models.QuerySet[Declaration]:
+    """Every declaration, before the visibility rule (for `get_visible_or_404`)."""
+    return Declaration.objects.all()
+
+
 def declaration_get(*, user, slug: str) -> Declaration | None:
     from carrefour.core.visibility import visible_to
 
