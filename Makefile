@@ -58,9 +58,7 @@ lint: install-dev
 	$(VENV)/bin/mypy --strict src/carrefour/stats
 
 messages: install-dev
-	for app in core directory declarations consultations portfolio experiments opendata; do \
-	  mkdir -p src/carrefour/$$app/locale && (cd src/carrefour/$$app && ../../../$(PY) ../../../manage.py makemessages -l fr --no-obsolete -v0 --ignore=static --ignore=locale); done
-	$(PY) scripts/compile_messages.py
+	$(PY) scripts/make_messages.py
 
 bench: install-dev bench-stats
 	$(PY) bench/platform_bench.py

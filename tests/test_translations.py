@@ -17,10 +17,13 @@ from pathlib import Path
 
 import polib
 import pytest
+from django.conf import settings
 
 ROOT = Path(__file__).resolve().parents[1]
-CATALOGUES = sorted((ROOT / "src" / "carrefour").glob("*/locale/fr/LC_MESSAGES/django.po"))
+# Core's catalogue and each domain's, from settings.DOMAINS (through LOCALE_PATHS).
+CATALOGUES = [Path(locale) / "fr" / "LC_MESSAGES" / "django.po" for locale in settings.LOCALE_PATHS]
 APPS = [po.parents[3].name for po in CATALOGUES]
+PACKAGES = {po.parents[3].name: po.parents[3] for po in CATALOGUES}
 
 _PLACEHOLDER = re.compile(r"%\([^)]+\)[-#0 +]*\d*(?:\.\d+)?[sdifr]|%[-#0 +]*\d*(?:\.\d+)?[sdifr]|\{[A-Za-z_][\w.]*\}")
 
@@ -34,8 +37,12 @@ def _describe(entry: polib.POEntry) -> str:
     return f"{entry.msgctxt + ' | ' if entry.msgctxt else ''}{entry.msgid!r} ({', '.join(f'{f}:{n}' for f, n in entry.occurrences[:2])})"
 
 
-def test_there_are_catalogues():
-    assert {"core", "directory"} <= set(APPS)
+def test_every_domain_has_a_catalogue():
+    from carrefour.core.domains import domains
+
+    assert {"core", *(d.label for d in domains())} <= set(APPS)
+    missing = [str(po.relative_to(ROOT)) for po in CATALOGUES if not po.exists()]
+    assert not missing, f"no French catalogue (run make messages): {missing}"
 
 
 @pytest.mark.parametrize("po_path", CATALOGUES, ids=APPS)
@@ -85,7 +92,7 @@ def fresh_catalogues(tmp_path_factory):
     for app in APPS:
         copy = base / app
         shutil.copytree(
-            ROOT / "src" / "carrefour" / app, copy,
+            PACKAGES[app], copy,
             ignore=shutil.ignore_patterns("locale", "static", "__pycache__", "*.pyc"),
         )
         (copy / "locale").mkdir()
@@ -110,8 +117,8 @@ def test_committed_catalogue_has_every_string_of_the_code(po_path, fresh_catalog
     committed = _keys(polib.pofile(str(po_path)))
     missing = sorted(extracted - committed, key=lambda k: (k[0] or "", k[1]))
     assert not missing, (
-        f"{len(missing)} string(s) of {app} are not in its catalogue: run makemessages in "
-        f"src/carrefour/{app} (see the briefing) and translate them:\n"
+        f"{len(missing)} string(s) of {app} are not in its catalogue: run `make messages` "
+        f"and translate them:\n"
         + "\n".join(f"  {ctx + ' | ' if ctx else ''}{msgid!r}" for ctx, msgid in missing)
     )
     stale = committed - extracted

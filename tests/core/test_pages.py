@@ -36,9 +36,11 @@ def _page_paths() -> list[str]:
 PATHS = _page_paths()
 
 
-def test_the_crawl_covers_every_module():
-    for module in ("directory/", "declarations/", "consultations/", "portfolio/", "experiments/", "open-data/"):
-        assert any(p.startswith(module) for p in PATHS), module
+def test_the_crawl_covers_every_domain():
+    from carrefour.core.domains import domains
+
+    for domain in domains():
+        assert any(p.startswith(domain.url_prefix) for p in PATHS), domain.label
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])

@@ -1,10 +1,11 @@
-"""The one NinjaAPI: each domain adds its router here (see <domain>/api.py)."""
+"""The one NinjaAPI: each domain's router (its AppConfig's `api_router`) under /api/<label>/."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest
 from ninja import NinjaAPI
 
+from carrefour.core.domains import add_api_routers
 from carrefour.core.exceptions import ApplicationError
 
 api = NinjaAPI(
@@ -27,17 +28,4 @@ def _application_error(request: HttpRequest, exc: ApplicationError):
     return response
 
 
-def _register_routers() -> None:
-    from importlib import import_module
-
-    for domain in ("directory", "declarations", "consultations", "portfolio", "experiments", "opendata"):
-        try:
-            module = import_module(f"carrefour.{domain}.api")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"carrefour.{domain}.api":
-                raise
-            continue
-        api.add_router(f"/{domain}/", module.router)
-
-
-_register_routers()
+add_api_routers(api)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from importlib.util import find_spec
+from pathlib import Path
+
 import dj_database_url
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +19,19 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
-INSTALLED_APPS = [
+# The domains of Carrefour, in dependency order (DESIGN.md, "The domain contract"). Each is its
+# package plus one line here: core builds the URLs, the API, `load_demo`, `make messages`, the
+# catalogues' precedence and the crawl and translation tests from this list.
+DOMAINS = [
+    "carrefour.directory",
+    "carrefour.declarations",
+    "carrefour.consultations",
+    "carrefour.portfolio",
+    "carrefour.experiments",
+    "carrefour.opendata",
+]
+
+PLATFORM_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -34,13 +49,26 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.openid_connect",
     "django_tasks",
     "django_tasks_db",
-    "carrefour.directory",
-    "carrefour.declarations",
-    "carrefour.consultations",
-    "carrefour.portfolio",
-    "carrefour.experiments",
-    "carrefour.opendata",
 ]
+
+
+def domain_settings(domains: list[str]) -> tuple[list[str], list[str], list[Path]]:
+    """DOMAINS, INSTALLED_APPS and LOCALE_PATHS for a list of domains.
+
+    Our catalogues take precedence over Django's and allauth's: an app's catalogue otherwise
+    loses to those of the apps listed before it (django.contrib.admin would turn our "Filtrer"
+    into "Filtre"; allauth, our "courriel" into "e-mail"). Core first, for its allauth wording.
+    """
+    locale_paths = []
+    for name in ["carrefour.core", *domains]:
+        spec = find_spec(name)
+        if spec is None or not spec.submodule_search_locations:
+            raise ImportError(f"DOMAINS: no package {name}")
+        locale_paths.append(Path(next(iter(spec.submodule_search_locations))) / "locale")
+    return list(domains), [*PLATFORM_APPS, *domains], locale_paths
+
+
+DOMAINS, INSTALLED_APPS, LOCALE_PATHS = domain_settings(DOMAINS)
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -162,13 +190,6 @@ if env_str("OIDC_SERVER_URL"):
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
-# Our catalogues take precedence over Django's and allauth's: an app's catalogue otherwise
-# loses to those of the apps listed before it (django.contrib.admin would turn our "Filtrer"
-# into "Filtre"; allauth, our "courriel" into "e-mail"). Core first, for its allauth wording.
-LOCALE_PATHS = [
-    BASE_DIR / "src" / "carrefour" / app / "locale"
-    for app in ("core", "directory", "declarations", "consultations", "portfolio", "experiments", "opendata")
-]
 TIME_ZONE = "America/Toronto"
 USE_I18N = True
 USE_TZ = True
@@ -176,7 +197,8 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "build" / "static"]
-MEDIA_ROOT = BASE_DIR / "var" / "media"  # uploads live outside the web root and are never served directly
+# Uploads live outside the web root and are never served directly (at scale: a shared volume).
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / "var" / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

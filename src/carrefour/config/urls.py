@@ -8,6 +8,7 @@ from django.urls import include, path
 from django.utils.translation import get_language_from_request
 
 from carrefour.config.api import api
+from carrefour.core.domains import url_patterns as domain_url_patterns
 from carrefour.core.sitemaps import SITEMAPS
 
 
@@ -34,15 +35,11 @@ urlpatterns = [
     path("sitemap-<section>.xml", sitemap_section, {"sitemaps": SITEMAPS}, name="sitemap-section"),
 ]
 
+# Each domain's pages under the prefix its AppConfig declares (carrefour.core.domains).
 urlpatterns += i18n_patterns(
     path("", include("carrefour.core.urls")),
     path("accounts/", include("allauth.urls")),
-    path("directory/", include("carrefour.directory.urls")),
-    path("declarations/", include("carrefour.declarations.urls")),
-    path("consultations/", include("carrefour.consultations.urls")),
-    path("portfolio/", include("carrefour.portfolio.urls")),
-    path("experiments/", include("carrefour.experiments.urls")),
-    path("open-data/", include("carrefour.opendata.urls")),
+    *domain_url_patterns(),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

@@ -10,7 +10,5 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from carrefour.core.sitemaps import Pages, register_sitemap
 
-        register_sitemap("pages", Pages([
-            "core:home", "core:whats_new", "directory:index", "declarations:index", "consultations:index",
-            "portfolio:index", "experiments:index", "experiments:what_works", "opendata:index",
-        ]))
+        # Core's own pages; each domain lists its own (DomainConfig.public_pages).
+        register_sitemap("pages", Pages(["core:home", "core:whats_new"]))

@@ -13,6 +13,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, QuerySet
 
+from carrefour.core.domains import commitment_models
 from carrefour.declarations import selectors, services
 from carrefour.declarations.models import Commitment, CommitmentLink
 
@@ -30,7 +31,13 @@ def for_target(target: Model | None) -> list[Commitment]:
 
 
 def set_links(*, actor: Any, target: Model, commitments: Iterable[Commitment | int]) -> list[Commitment]:
-    """Replace the commitments `target` serves (audited by declarations' service)."""
+    """Replace the commitments `target` serves (audited by declarations' service).
+
+    Only records of the models that domains declare (`DomainConfig.commitment_models`) serve
+    commitments: the commitment pages list those, through each model's visibility rule.
+    """
+    if type(target)._meta.concrete_model not in commitment_models():
+        raise TypeError(f"{type(target).__name__} is not declared in any domain's commitment_models")
     return services.commitment_links_set(actor=actor, target=target, commitments=list(commitments))
 
 

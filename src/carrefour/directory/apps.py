@@ -1,50 +1,50 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from carrefour.core import domains
+from carrefour.core.datasets import Dataset
+from carrefour.core.domains import SitemapSource, Source
 
-class DirectoryConfig(AppConfig):
+
+class DirectoryConfig(domains.DomainConfig):
+    """Everything this domain contributes to the platform (carrefour.core.domains)."""
+
     name = "carrefour.directory"
     label = "directory"
     verbose_name = _("Directory")
 
+    url_prefix = "directory/"
+    search_sources = [Source("directory", _("Directory"), "carrefour.directory.selectors.search_hits")]
+    sitemaps = [
+        SitemapSource("jurisdictions", "carrefour.directory.selectors.jurisdiction_list", takes_user=False),
+        SitemapSource("organizations", "carrefour.directory.selectors.organization_list", takes_user=False),
+        SitemapSource("teams", "carrefour.directory.selectors.team_list"),
+    ]
+    public_pages = ["directory:index"]
+    datasets = [
+        Dataset(
+            key="jurisdictions",
+            title=_("Jurisdictions"),
+            description=_("Federal, provincial, territorial and municipal governments, with their email domains."),
+            url_name="directory:jurisdictions",
+            keywords=("government", "jurisdiction"),
+        ),
+        Dataset(
+            key="organizations",
+            title=_("Organizations"),
+            description=_("Departments, agencies, municipalities, academic, non-profit, Indigenous and international organizations."),
+            url_name="directory:organizations",
+            keywords=("organization",),
+        ),
+        Dataset(
+            key="teams",
+            title=_("Teams and networks"),
+            description=_("Networks, collaboration tables, committees and communities of practice."),
+            url_name="directory:teams",
+            keywords=("network", "community of practice"),
+        ),
+    ]
+    demo = "carrefour.directory.demo.load"
+
     def ready(self) -> None:
-        from carrefour.core.search import register_search_source
-        from carrefour.directory.selectors import search_hits
-
-        register_search_source("directory", _("Directory"), search_hits)
-        from carrefour.core.sitemaps import PublicRecords, register_sitemap
-        from carrefour.directory import selectors as directory_selectors
-
-        register_sitemap("jurisdictions", PublicRecords(lambda user: directory_selectors.jurisdiction_list()))
-        register_sitemap("organizations", PublicRecords(lambda user: directory_selectors.organization_list()))
-        register_sitemap("teams", PublicRecords(lambda user: directory_selectors.team_list(user=user)))
-        from carrefour.core.datasets import Dataset, register_dataset
+        super().ready()
         from carrefour.directory import signals  # noqa: F401
-
-        register_dataset(
-            Dataset(
-                key="jurisdictions",
-                title=_("Jurisdictions"),
-                description=_("Federal, provincial, territorial and municipal governments, with their email domains."),
-                url_name="directory:jurisdictions",
-                keywords=("government", "jurisdiction"),
-            )
-        )
-        register_dataset(
-            Dataset(
-                key="organizations",
-                title=_("Organizations"),
-                description=_("Departments, agencies, municipalities, academic, non-profit, Indigenous and international organizations."),
-                url_name="directory:organizations",
-                keywords=("organization",),
-            )
-        )
-        register_dataset(
-            Dataset(
-                key="teams",
-                title=_("Teams and networks"),
-                description=_("Networks, collaboration tables, committees and communities of practice."),
-                url_name="directory:teams",
-                keywords=("network", "community of practice"),
-            )
-        )

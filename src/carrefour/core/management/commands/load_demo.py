@@ -1,34 +1,30 @@
-"""Load the demo data drawn from the seeds: every app's `demo.load()`, in dependency order."""
+"""Load the demo data drawn from the seeds: every domain's demo loader, in DOMAINS order."""
 
 from __future__ import annotations
 
-from importlib import import_module
-
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-DEMO_APPS = ["directory", "declarations", "consultations", "portfolio", "experiments", "opendata"]
+from carrefour.core.domains import domains
 
 
 class Command(BaseCommand):
     help = "Load Carrefour's demo data (idempotent: running it twice changes nothing)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--only", help="comma-separated apps to load", default="")
+        parser.add_argument("--only", help="comma-separated domain labels to load", default="")
 
     def handle(self, *args, only: str = "", **options):
-        wanted = [a for a in only.split(",") if a] or DEMO_APPS
+        loaders = [(d.label, d.demo_loader()) for d in domains() if d.demo]
+        wanted = [label for label in only.split(",") if label]
+        unknown = sorted(set(wanted) - {label for label, _ in loaders})
+        if unknown:
+            raise CommandError(f"no demo data for: {', '.join(unknown)}")
         # Rate limits and other shared state live in the database cache table.
         call_command("createcachetable", verbosity=0)
-        for app in DEMO_APPS:
-            if app not in wanted:
+        for label, load in loaders:
+            if wanted and label not in wanted:
                 continue
-            try:
-                module = import_module(f"carrefour.{app}.demo")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"carrefour.{app}.demo":
-                    raise
-                continue
-            self.stdout.write(f"Loading {app}…")
-            module.load(stdout=self.stdout)
+            self.stdout.write(f"Loading {label}…")
+            load(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
