@@ -8,9 +8,10 @@ from typing import Any
 import markdown as md
 import nh3
 from django import forms, template
-from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+
+from carrefour.core.numbers import format_number, format_percent
 
 register = template.Library()
 
@@ -163,21 +164,24 @@ def markdown(text: str | None) -> SafeString:
 
 @register.filter
 def num(value: Any, decimals: int = 0) -> str:
-    """A number in the active locale (1 234,5 in French), grouped."""
+    """A number correctly rounded, in the active locale (1 234,5 in French), grouped."""
     if value is None or value == "":
         return "—"
-    return number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+    try:
+        return format_number(value, int(decimals))
+    except ValueError:  # NaN or infinity: nothing meaningful to show
+        return "—"
 
 
 @register.filter
 def pct(value: Any, decimals: int = 1) -> str:
-    """A proportion (0.123) as a locale-formatted percentage (12.3 % / 12,3 %)."""
+    """A proportion (0.123) as a correctly rounded, locale-formatted percentage (12.3% / 12,3 %)."""
     if value is None or value == "":
         return "—"
-    from django.utils.translation import get_language
-
-    formatted = number_format(float(value) * 100, decimal_pos=decimals, use_l10n=True, force_grouping=True)
-    return f"{formatted}\u00a0%" if (get_language() or "en").startswith("fr") else f"{formatted}%"
+    try:
+        return format_percent(value, int(decimals))
+    except ValueError:
+        return "—"
 
 
 @register.simple_tag(takes_context=True)
