@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -382,7 +383,7 @@ def _randomize(request, pk: int):
     if request.method == "POST":
         form = forms.UnitsForm(request.POST, request.FILES)
         if getattr(request, "upload_too_large", False):
-            form.add_error("file", services._limit_message(int(services.settings.UPLOAD_MAX_BYTES)))
+            form.add_error("file", services._limit_message(int(settings.UPLOAD_MAX_BYTES)))
         elif form.is_valid():
             try:
                 services.randomization_run(
@@ -440,7 +441,7 @@ def _data(request, pk: int):
     if request.method == "POST":
         form = forms.DataForm(request.POST, request.FILES)
         if getattr(request, "upload_too_large", False):
-            form.add_error("file", services._limit_message(int(services.settings.UPLOAD_MAX_BYTES)))
+            form.add_error("file", services._limit_message(int(settings.UPLOAD_MAX_BYTES)))
         elif form.is_valid():
             try:
                 dataset = services.dataset_upload(experiment=experiment, actor=request.user, file=form.cleaned_data["file"])
@@ -491,7 +492,7 @@ def _data_page(request, experiment: Experiment, *, form=None, table_form=None):
             "planned_columns": services.planned_columns(experiment),
             "datasets": experiment.datasets.all()[:20],
             "analyses": selectors.analysis_list(experiment=experiment)[:20],
-            "max_mb": int(services.settings.UPLOAD_MAX_BYTES) // (1024 * 1024),
+            "max_mb": int(settings.UPLOAD_MAX_BYTES) // (1024 * 1024),
             "breadcrumbs": _crumbs((str(experiment.title), experiment.get_absolute_url())),
         },
     )

@@ -1,0 +1,101 @@
+"""Outcome data files: upload and checks against the registered plan."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+import carrefour.stats as stats
+from carrefour.core.exceptions import ApplicationError
+from carrefour.core.services import model_create
+from carrefour.experiments.models import Dataset, Experiment
+from carrefour.experiments.services._common import _require_editor
+from carrefour.experiments.services.files import (
+    _check_columns,
+    _check_unique_ids,
+    _engine_problem,
+    _quote,
+    _suffix,
+    private_root,
+    store_file,
+)
+from carrefour.stats.labels import label as stats_label
+
+
+def dataset_upload(*, experiment: Experiment, actor: Any, file: Any, name: str | None = None) -> Dataset:
+    """Store an outcome file (streamed, outside the web root) after checking it against the plan.
+
+    On any problem the new file is removed and nothing stored before is touched.
+    """
+    _require_editor(actor, experiment)
+    if not experiment.is_registered:
+        raise ApplicationError(_("Register the plan before uploading outcome data."))
+    name = Path(name or getattr(file, "name", "") or "data").name
+    suffix = _suffix(name)
+    path, size, sha = store_file(file=file, folder=private_root() / str(experiment.pk) / "data", suffix=suffix)
+    try:
+        rows, columns = _validate_dataset(experiment, path)
+    except stats.StatsError as exc:
+        path.unlink(missing_ok=True)
+        raise _engine_problem(exc) from exc
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return model_create(
+        model=Dataset,
+        actor=actor,
+        data={
+            "experiment": experiment,
+            "name": name[:255],
+            "path": str(path),
+            "size": size,
+            "sha256": sha,
+            "rows": rows,
+            "columns": columns,
+            "uploaded_by": actor,
+        },
+    )
+
+
+def _validate_dataset(experiment: Experiment, path: Path) -> tuple[int, list[str]]:
+    with stats.DuckDBSource.from_file(path) as source:
+        return _validate_source(experiment, source, field="file")
+
+
+def planned_columns(experiment: Experiment) -> list[str]:
+    """The columns the data must have, each once, in the plan's order."""
+    required = [
+        experiment.unit_id_column,
+        experiment.treatment_column,
+        *[o["column"] for o in experiment.outcomes],
+        *experiment.covariates,
+        *experiment.strata,
+        experiment.cluster_column,
+        experiment.subgroup_column,
+    ]
+    return list(dict.fromkeys(c for c in required if c))
+
+
+def _validate_source(experiment: Experiment, source: Any, *, field: str) -> tuple[int, list[str]]:
+    """Check an open source against the plan with aggregate SQL only (no rows reach Python)."""
+    columns = _check_columns(source, planned_columns(experiment), field=field)
+    arm = _quote(experiment.treatment_column)
+    found = [stats_label(r[0]) for r in source.fetch(f"SELECT DISTINCT {arm} FROM {source.relation} WHERE {arm} IS NOT NULL")]
+    unknown = sorted(set(found) - set(experiment.arm_labels))
+    if unknown:
+        raise ApplicationError(
+            _("Column “%(column)s” has arm labels that are not in the plan: %(unknown)s (the plan's arms are %(arms)s).")
+            % {
+                "column": experiment.treatment_column,
+                "unknown": ", ".join(f"“{u}”" for u in unknown[:5]),
+                "arms": ", ".join(f"“{a}”" for a in experiment.arm_labels),
+            },
+            field=field,
+        )
+    _check_unique_ids(source, experiment.unit_id_column, field=field)
+    rows = int(source.fetch(f"SELECT COUNT(*) FROM {source.relation}")[0][0])
+    if rows == 0:
+        raise ApplicationError(_("The table has no rows.") if field == "table" else _("The file has no rows."), field=field)
+    return rows, columns
