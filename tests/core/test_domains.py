@@ -89,8 +89,11 @@ def test_domains_reach_each_other_only_through_selectors_and_the_commitment_inte
 
 @pytest.mark.slow
 def test_a_new_domain_is_its_package_plus_one_line(tmp_path):
-    """tests/sample_domain + one line in a settings module: URLs, API, demo, crawl, search, home."""
+    """tests/sample_domain + one line in a settings module: URLs, API, demo, crawl, search, home.
+
+    The same run checks that MEDIA_ROOT comes from the environment like every other setting."""
     script = textwrap.dedent("""
+        import os
         import django
         django.setup()
         from django.core.management import call_command
@@ -118,6 +121,8 @@ def test_a_new_domain_is_its_package_plus_one_line(tmp_path):
         assert "The sample thing" in Client().get("/en/search/?q=sample").content.decode()
         assert "Sample section" in Client().get("/en/").content.decode()
         assert "/en/sample/" in Client().get("/sitemap-sample_domain-pages.xml").content.decode()
+        from django.conf import settings
+        assert str(settings.MEDIA_ROOT) == os.environ["MEDIA_ROOT"], settings.MEDIA_ROOT  # from the environment
         print("sample domain OK")
     """)
     env = {
@@ -126,6 +131,7 @@ def test_a_new_domain_is_its_package_plus_one_line(tmp_path):
         "DATABASE_URL": f"sqlite:///{tmp_path / 'sample.sqlite3'}",
         "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
         "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
+        "MEDIA_ROOT": str(tmp_path / "uploads"),
     }
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
                             timeout=300, check=False)
