@@ -55,12 +55,23 @@ def require_not_closed(consultation: Consultation) -> None:
     if consultation.phase == Consultation.Phase.CLOSED:
         raise ApplicationError(_("The consultation has closed: its questions can no longer be changed."))
 
+
 def clean_text(text: str) -> str:
-    """Plain text only: strip any markup, normalize line breaks and spaces."""
-    # nh3 drops tags (and script/style content) and escapes the rest; comments are stored as
-    # plain text and escaped again when shown.
-    text = html.unescape(nh3.clean(text or "", tags=set()))
+    """Plain text only: strip any markup, normalize line breaks and spaces.
+
+    Text is stored as plain text and escaped again wherever it is shown. Stripping tags
+    (nh3 drops script/style with their content) and then decoding entities once is not
+    enough: `&lt;script&gt;` decodes into a live `<script>` that the API and exports would
+    hand out raw. So strip and decode until nothing changes: what remains holds no markup.
+    """
+    text = text or ""
+    for _attempt in range(10):
+        cleaned = html.unescape(nh3.clean(text, tags=set()))
+        if cleaned == text:
+            break
+        text = cleaned
+    else:  # entities nested ten deep: no person writes that; keep no angle bracket at all
+        text = text.replace("<", "").replace(">", "")
     text = re.sub(r"[ \t\u00a0]+", " ", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = re.sub(r"\n{3,}", "\n\n", text)
     return text.strip()
-
