@@ -204,11 +204,31 @@ def test_triage_page_in_french(db):
 def test_rate_limit_key_cannot_be_forged_behind_the_proxy(rf, settings):
     from carrefour.core.ratelimit import client_ip
 
-    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.TRUSTED_PROXY_COUNT = 1
     request = rf.post("/", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9", REMOTE_ADDR="10.0.0.2")
     assert client_ip(request) == "203.0.113.9"  # the hop the proxy appended, not the client's claim
-    settings.SECURE_PROXY_SSL_HEADER = None
-    assert client_ip(request) == "10.0.0.2"  # without a proxy the header is ignored
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert client_ip(request) == "10.0.0.2"  # without a trusted proxy the header is ignored
+
+
+@pytest.mark.parametrize(
+    ("count", "forwarded", "expected"),
+    [
+        (0, "198.51.100.7", "10.0.0.2"),
+        (1, "", "10.0.0.2"),  # no header: the connection's address
+        (1, "198.51.100.7", "198.51.100.7"),
+        (2, "1.2.3.4, 198.51.100.7, 172.16.0.9", "198.51.100.7"),  # CDN then load balancer
+        (2, "198.51.100.7", "198.51.100.7"),  # the request skipped the outer proxy
+        (1, "not-an-address", "10.0.0.2"),
+        (1, "2001:db8::1", "2001:db8::1"),
+    ],
+)
+def test_client_address_behind_trusted_proxies(rf, settings, count, forwarded, expected):
+    from carrefour.core.ratelimit import client_ip
+
+    settings.TRUSTED_PROXY_COUNT = count
+    extra = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded else {}
+    assert client_ip(rf.post("/", REMOTE_ADDR="10.0.0.2", **extra)) == expected
 
 
 def test_rate_limit_parsing():

@@ -158,7 +158,10 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Carrefour] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG and SITE_URL.startswith("https") else "http"
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": env_str("RATE_LIMIT_LOGIN_FAILED", "5/5m/ip,5/5m/key"),
+    # Failed sign-ins: per client, and per account *and* client (see directory/adapters.py), so
+    # a stranger cannot lock a person out; plus a far higher ceiling per account alone.
+    "login_failed": env_str("RATE_LIMIT_LOGIN_FAILED", "20/5m/ip,5/5m/key"),
+    "login_failed_account": env_str("RATE_LIMIT_LOGIN_FAILED_ACCOUNT", "100/1h/key"),
     "login": env_str("RATE_LIMIT_LOGIN", "30/m/ip"),
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",
@@ -271,6 +274,12 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF] + env_list("CSP_FORM_ACTION_EXTRA"),
     }
 }
+
+# How many reverse proxies of our own (load balancer, CDN) stand before the web server: the
+# client's address is that many hops from the end of X-Forwarded-For. 0 ignores the header.
+# Rate limits and sign-in locks are keyed on that address (core.ratelimit.client_ip; allauth too).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 RATE_LIMITS = {
     "problem_report": env_str("RATE_LIMIT_PROBLEM_REPORT", "5/10m"),

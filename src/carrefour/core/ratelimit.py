@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import time
 
 from django.conf import settings
@@ -35,14 +36,30 @@ def rate_limit_hit(*, scope: str, key: str) -> bool:
 
 
 def client_ip(request) -> str:
-    """The client address; behind the trusted proxy, the address that proxy saw.
+    """The client's address, the one rate limits and locks are keyed on.
 
-    That is the last X-Forwarded-For hop: the proxy appends it, whereas the first hops come
-    from the client and could be made up to dodge the rate limits.
+    Behind `TRUSTED_PROXY_COUNT` proxies of our own, each appends the address it saw to
+    X-Forwarded-For: the client is the hop that many places from the end. Hops before it come
+    from the client and could be made up to dodge the limits, so they are never read. With no
+    trusted proxy (the default) the header is ignored and the connection's address is the client.
     """
-    if settings.SECURE_PROXY_SSL_HEADER:
+    count = int(getattr(settings, "TRUSTED_PROXY_COUNT", 0) or 0)
+    remote = request.META.get("REMOTE_ADDR", "")
+    if count > 0:
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
         if hops:
-            return hops[-1]
-    return request.META.get("REMOTE_ADDR", "")
+            # Fewer hops than proxies: the request skipped the outer ones; the first hop is then
+            # the address the innermost proxy saw, the best we know.
+            candidate = hops[-count] if len(hops) >= count else hops[0]
+            if _is_address(candidate):
+                return str(ipaddress.ip_address(candidate))
+    return remote
+
+
+def _is_address(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True

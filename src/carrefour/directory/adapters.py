@@ -1,17 +1,56 @@
-"""django-allauth adapters: remember the person's language; pass it to the government sign-in."""
+"""django-allauth adapters: remember the person's language; pass it to the government sign-in;
+key sign-in locks on the account and the client."""
 
 from __future__ import annotations
 
 from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.internal import ratelimit
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.providers.openid_connect.provider import OpenIDConnectProvider
 
 from carrefour.core.i18n import active_language
 from carrefour.core.mail import bilingual
+from carrefour.core.ratelimit import client_ip
+
+ACCOUNT_CEILING = "login_failed_account"
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def get_client_ip(self, request):
+        """The one client address (core.ratelimit.client_ip, TRUSTED_PROXY_COUNT), for allauth too."""
+        return client_ip(request) or super().get_client_ip(request)
+
+    # allauth keys its failed-sign-in lock on the account alone, so five wrong passwords typed by
+    # anyone lock the person out. Here the lock (`login_failed`) is keyed on the account *and* the
+    # client: a stranger only locks themselves out. A much higher ceiling per account alone
+    # (`login_failed_account`) still stops a guessing attack spread over many addresses.
+
+    def _account_key(self, request, **credentials) -> str:
+        return super()._get_login_attempts_cache_key(request, **credentials)
+
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        return f"{self._account_key(request, **credentials)}:client:{self.get_client_ip(request)}"
+
+    def pre_authenticate(self, request, **credentials) -> None:
+        super().pre_authenticate(request, **credentials)
+        self._account_ceiling_usage = ratelimit.consume(
+            request, app="allauth.account", action=ACCOUNT_CEILING, key=self._account_key(request, **credentials)
+        )
+        if not self._account_ceiling_usage:
+            super()._rollback_login_failed_rl_usage()
+            raise self.validation_error("too_many_login_attempts")
+
+    def _rollback_login_failed_rl_usage(self) -> None:
+        super()._rollback_login_failed_rl_usage()
+        usage = getattr(self, "_account_ceiling_usage", None)
+        if usage:
+            usage.rollback()
+
+    def _delete_login_attempts_cached_email(self, request, **credentials) -> None:
+        super()._delete_login_attempts_cached_email(request, **credentials)
+        ratelimit.clear(request, app="allauth.account", action=ACCOUNT_CEILING, key=self._account_key(request, **credentials))
+
     def save_user(self, request, user, form, commit=True):
         user.preferred_language = active_language()
         return super().save_user(request, user, form, commit=commit)
