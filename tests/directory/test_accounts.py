@@ -140,10 +140,44 @@ def test_removing_the_government_address_makes_a_citizen_again(ontario):
     client.force_login(user)
     client.post("/en/accounts/email/", {"email": "me@ontario.ca", "action_remove": ""})
     assert not EmailAddress.objects.filter(email="me@ontario.ca").exists()
+    # At once, in the same session: not at the next sign-in.
+    user.refresh_from_db()
+    assert not user.is_public_servant
     client.logout()
     client.post("/en/accounts/login/", {"login": "me@example.org", "password": "correct-horse-battery"})
     user.refresh_from_db()
     assert not user.is_public_servant
+
+
+def test_status_follows_addresses_changed_outside_allauth(ontario, django_capture_on_commit_callbacks):
+    """An administrator deleting or un-verifying the government address ends the status too."""
+    user = UserFactory(email="me@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        address = EmailAddress.objects.create(user=user, email="me@ontario.ca", verified=True, primary=False)
+    user.refresh_from_db()
+    assert user.jurisdiction == ontario
+    with django_capture_on_commit_callbacks(execute=True):
+        address.verified = False
+        address.save()
+    user.refresh_from_db()
+    assert not user.is_public_servant
+    with django_capture_on_commit_callbacks(execute=True):
+        address.verified = True
+        address.save()
+    user.refresh_from_db()
+    assert user.is_public_servant
+    with django_capture_on_commit_callbacks(execute=True):
+        address.delete()
+    user.refresh_from_db()
+    assert not user.is_public_servant
+
+
+def test_deleting_a_person_with_a_government_address_works(ontario, django_capture_on_commit_callbacks):
+    user = UserFactory(email="gone@ontario.ca")
+    assert user.is_public_servant
+    with django_capture_on_commit_callbacks(execute=True):
+        user.delete()
+    assert not User.objects.filter(email="gone@ontario.ca").exists()
 
 
 def test_sign_in_with_email_and_password(db):
@@ -166,6 +200,59 @@ def test_failed_sign_ins_are_rate_limited(db):
     assert response.status_code in (200, 429)
     assert "Too many failed login attempts" in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def _sign_in(client: Client, password: str, email: str = "target@example.org"):
+    return client.post("/en/accounts/login/", {"login": email, "password": password})
+
+
+def test_a_stranger_cannot_lock_a_person_out(db):
+    """Five wrong passwords lock the account for that client only: its owner elsewhere signs in."""
+    UserFactory(email="target@example.org")
+    stranger = Client(REMOTE_ADDR="198.51.100.7")
+    for _ in range(5):
+        assert "not correct" in _sign_in(stranger, "wrong-password").content.decode()
+    assert "Too many failed login attempts" in _sign_in(stranger, "correct-horse-battery").content.decode()
+    owner = Client(REMOTE_ADDR="203.0.113.5")
+    response = _sign_in(owner, "correct-horse-battery")
+    assert response.status_code == 302 and "_auth_user_id" in owner.session
+
+
+def test_behind_a_proxy_the_lock_is_keyed_on_the_client_not_the_proxy(db, settings):
+    """Every request comes from the proxy's address; the client is the hop the proxy appended."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    UserFactory(email="target@example.org")
+    UserFactory(email="other@example.org")
+    stranger = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.7")
+    for _ in range(20):  # the per-client limit over every account, as well as the account's
+        _sign_in(stranger, "wrong-password")
+    assert "Too many failed login attempts" in _sign_in(stranger, "correct-horse-battery").content.decode()
+    # A made-up first hop does not give the stranger a new address.
+    forged = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.99, 198.51.100.7")
+    assert "Too many failed login attempts" in _sign_in(forged, "correct-horse-battery").content.decode()
+    for email, address in (("target@example.org", "203.0.113.5"), ("other@example.org", "203.0.113.6")):
+        person = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=address)
+        response = _sign_in(person, "correct-horse-battery", email)
+        assert response.status_code == 302 and "_auth_user_id" in person.session
+
+
+def test_many_clients_failing_on_one_account_meet_its_ceiling(db, settings):
+    """A guessing attack spread over many addresses still stops at the per-account ceiling."""
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "login_failed_account": "3/1h/key"}
+    UserFactory(email="target@example.org")
+    for n in range(3):
+        _sign_in(Client(REMOTE_ADDR=f"198.51.100.{n + 1}"), "wrong-password")
+    owner = Client(REMOTE_ADDR="203.0.113.5")
+    assert "Too many failed login attempts" in _sign_in(owner, "correct-horse-battery").content.decode()
+    assert "_auth_user_id" not in owner.session
+
+
+def test_successful_sign_ins_do_not_count_towards_the_locks(db, settings):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "login_failed_account": "2/1h/key"}
+    UserFactory(email="target@example.org")
+    for _ in range(4):
+        client = Client(REMOTE_ADDR="203.0.113.5")
+        assert _sign_in(client, "correct-horse-battery").status_code == 302
 
 
 def test_password_reset_by_email(db):
