@@ -158,7 +158,9 @@ def test_m2m_changes_are_audited(db):
 
 @pytest.mark.parametrize(
     ("who", "status"),
-    [("anonymous", 403), ("citizen", 403), ("servant", 403), ("member", 403), ("editor", 200), ("owner", 200), ("superuser", 200)],
+    # The team is for members: to anyone else it does not exist (404, as for an absent record);
+    # a member sees it but may not change it (403).
+    [("anonymous", 404), ("citizen", 404), ("servant", 404), ("member", 403), ("editor", 200), ("owner", 200), ("superuser", 200)],
 )
 def test_history_page_is_shown_to_editors_only(team, owner, who, status):
     people = {
@@ -197,6 +199,33 @@ def test_history_page_for_unknown_records_is_404(team, owner):
     ct = ContentType.objects.get_for_model(Team)
     assert client.get(f"/en/history/{ct.pk}/999999/").status_code == 404
     assert client.get("/en/history/999999/1/").status_code == 404
+
+
+def test_history_does_not_reveal_which_hidden_records_exist(team):
+    """A stranger gets the same 404 for a members-only team as for one that does not exist."""
+    ct = ContentType.objects.get_for_model(Team)
+    client = Client()
+    client.force_login(UserFactory())
+    existing = client.get(f"/en/history/{ct.pk}/{team.pk}/")
+    absent = client.get(f"/en/history/{ct.pk}/{team.pk + 1000}/")
+    assert existing.status_code == absent.status_code == 404
+
+
+@pytest.mark.parametrize("who", ["owner", "superuser"])
+def test_history_of_malformed_or_unaudited_addresses_is_404(team, owner, who):
+    """No 500 for a key that is not a number, nor for a kind of record that has no history page."""
+    from django.contrib.auth.models import Group
+
+    client = Client()
+    client.force_login(owner if who == "owner" else UserFactory(is_superuser=True, is_staff=True))
+    team_ct = ContentType.objects.get_for_model(Team)
+    assert client.get(f"/en/history/{team_ct.pk}/abc/").status_code == 404
+    assert client.get(f"/en/history/{team_ct.pk}/1.5/").status_code == 404
+    group = model_create(model=Group, actor=owner, data={"name": "g"})  # audited, but not content
+    group_ct = ContentType.objects.get_for_model(Group)
+    status = client.get(f"/en/history/{group_ct.pk}/{group.pk}/").status_code
+    assert status == (200 if who == "superuser" else 404)
+    assert client.get(f"/en/history/{group_ct.pk}/abc/").status_code == 404
 
 
 def test_team_page_links_to_history_for_editors_only(team, owner):

@@ -192,6 +192,13 @@ def test_triage_lists_reports_filters_by_status_and_audits_status_changes(db):
     assert first.status == "in_progress"
 
 
+def test_triage_answers_404_for_a_malformed_report_id(db):
+    client = Client()
+    client.force_login(UserFactory(is_staff=True))
+    assert client.post("/en/triage/problems/", {"report": "abc", "status": "closed"}).status_code == 404
+    assert client.post("/en/triage/problems/", {"status": "closed"}).status_code == 404
+
+
 def test_triage_page_in_french(db):
     client = Client()
     client.force_login(UserFactory(is_staff=True))

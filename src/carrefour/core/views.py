@@ -6,11 +6,10 @@ import datetime
 import json
 
 from django.contrib import messages
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -22,9 +21,15 @@ from carrefour.core.forms import SearchForm, WhatsNewForm
 from carrefour.core.models import ProblemReport
 from carrefour.core.news import SOURCES, news
 from carrefour.core.ratelimit import client_ip
-from carrefour.core.selectors import audit_history, describe_changes, problem_report_list
+from carrefour.core.selectors import (
+    audit_history,
+    describe_changes,
+    history_subject_get,
+    problem_report_get,
+    problem_report_list,
+)
 from carrefour.core.services import problem_report_create, problem_report_set_status
-from carrefour.core.visibility import can_edit, is_platform_admin
+from carrefour.core.visibility import is_platform_admin
 
 
 def home(request):
@@ -74,19 +79,8 @@ def search(request):
 
 def history(request, ct_id: int, pk: str):
     """The change history of any content record, for the people who may edit it."""
-    try:
-        ct = ContentType.objects.get_for_id(ct_id)
-    except ContentType.DoesNotExist as exc:
-        raise Http404 from exc
-    model = ct.model_class()
-    if model is None:
-        raise Http404
-    obj = get_object_or_404(model._default_manager.all(), pk=pk)
-    allowed = is_platform_admin(request.user) or (
-        hasattr(obj, "deleted_at") and hasattr(obj, "visibility") and can_edit(request.user, obj)
-    )
-    if not allowed:
-        raise PermissionDenied
+    obj = history_subject_get(user=request.user, ct_id=ct_id, pk=pk)
+    model = type(obj)
     entries = Paginator(audit_history(instance=obj), 50).get_page(request.GET.get("page"))
     rows = [{"entry": e, "changes": describe_changes(e, model)} for e in entries]
     return render(
@@ -129,7 +123,7 @@ def problem_triage(request):
     if not (request.user.is_authenticated and (request.user.is_staff or is_platform_admin(request.user))):
         raise PermissionDenied
     if request.method == "POST":
-        report = get_object_or_404(ProblemReport, pk=request.POST.get("report"))
+        report = problem_report_get(pk=request.POST.get("report"))
         try:
             problem_report_set_status(report=report, status=request.POST.get("status", ""), actor=request.user)
             messages.success(request, _("Status updated."))
