@@ -16,6 +16,7 @@ from carrefour.core.visibility import can_edit, visible_to
 from carrefour.experiments import plan as plan_module
 from carrefour.experiments.models import (
     Analysis,
+    Dataset,
     Deviation,
     Experiment,
     InterventionType,
@@ -65,13 +66,13 @@ def experiment_list(
     return qs.order_by("-created_at", "-id")
 
 
+def experiment_detail_qs(*, user: Any) -> QuerySet[Experiment]:
+    """What one experiment's page and API record show (not yet filtered by visibility)."""
+    return Experiment.objects.select_related("jurisdiction", "team", "registration", "publication", "initiative")
+
+
 def experiment_get(*, user: Any, pk: int) -> Experiment | None:
-    return (
-        visible_to(Experiment.objects.all(), user)
-        .select_related("jurisdiction", "team", "registration", "publication", "initiative")
-        .filter(pk=pk)
-        .first()
-    )
+    return visible_to(experiment_detail_qs(user=user), user).filter(pk=pk).first()
 
 
 def stage_of(experiment: Experiment) -> str:
@@ -154,8 +155,35 @@ def randomization_latest(*, experiment: Experiment) -> Randomization | None:
     return experiment.randomizations.first()
 
 
-def analysis_list(*, experiment: Experiment) -> QuerySet[Analysis]:
-    return experiment.analyses.select_related("dataset").all()
+def randomization_list(*, experiment: Experiment) -> QuerySet[Randomization]:
+    """An experiment's randomizations, the latest first."""
+    return experiment.randomizations.all()
+
+
+def randomization_get(*, experiment: Experiment, pk: Any) -> Randomization | None:
+    return experiment.randomizations.filter(pk=pk).first()
+
+
+def dataset_list(*, experiment: Experiment) -> QuerySet[Dataset]:
+    """An experiment's uploaded outcome files, the latest first."""
+    return experiment.datasets.all()
+
+
+def dataset_get(*, experiment: Experiment, pk: Any) -> Dataset | None:
+    try:
+        return experiment.datasets.filter(pk=int(pk)).first()
+    except (TypeError, ValueError):
+        return None
+
+
+def analysis_list(*, experiment: Experiment, status: str | None = None) -> QuerySet[Analysis]:
+    """An experiment's analyses, the latest first; only those of one status if given."""
+    qs = experiment.analyses.select_related("dataset").all()
+    return qs.filter(status=status) if status else qs
+
+
+def analysis_get(*, experiment: Experiment, pk: Any) -> Analysis | None:
+    return experiment.analyses.select_related("dataset").filter(pk=pk).first()
 
 
 def analysis_database_names() -> list[str]:
