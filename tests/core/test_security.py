@@ -190,3 +190,44 @@ def test_csrf_failure_page_is_translated_and_saves_nothing():
     assert "Votre formulaire n’a pas pu être envoyé" in content
     assert '<html lang="fr">' in content
     assert ProblemReport.objects.count() == 0
+
+
+def _directives(response) -> set[str]:
+    return {part.strip().split("=")[0] for part in response.get("Cache-Control", "").split(",") if part.strip()}
+
+
+def test_pages_for_signed_in_people_are_never_stored(db):
+    """A shared proxy or the browser's disk must not keep a page or a file meant for one person."""
+    client = Client()
+    client.force_login(UserFactory())
+    for path in ("/en/", "/en/directory/me/", "/en/directory/teams/?format=csv", "/en/whats-new/"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert {"private", "no-store"} <= _directives(response), path
+        assert "public" not in _directives(response) and "max-age" not in _directives(response), path
+
+
+def test_public_pages_to_anonymous_readers_keep_their_headers(db):
+    for path in ("/en/", "/en/directory/teams/?format=csv"):
+        response = Client().get(path)
+        assert response.status_code == 200
+        assert "no-store" not in _directives(response), path
+
+
+def test_a_response_marked_not_public_is_never_stored_and_a_views_max_age_is_dropped(rf):
+    from django.http import HttpResponse
+
+    from carrefour.core.middleware import PrivateCacheMiddleware, mark_not_public
+
+    def view(request):
+        mark_not_public(request)
+        response = HttpResponse("secret")
+        response["Cache-Control"] = "public, max-age=3600, must-revalidate"
+        response["Expires"] = "Thu, 01 Jan 2099 00:00:00 GMT"
+        return response
+
+    response = PrivateCacheMiddleware(view)(rf.get("/"))
+    assert _directives(response) == {"private", "no-store", "must-revalidate"}
+    assert "Expires" not in response
+    untouched = PrivateCacheMiddleware(lambda request: HttpResponse("public"))(rf.get("/"))
+    assert "Cache-Control" not in untouched
