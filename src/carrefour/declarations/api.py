@@ -70,7 +70,7 @@ def declaration_detail(request: HttpRequest, slug: str):
     d = selectors.declaration_get(user=request.user, slug=slug)
     if d is None:
         raise Http404
-    commitments = d.commitments.filter(deleted_at__isnull=True).select_related("declaration").order_by("number")
+    commitments = selectors.commitments_of(declaration=d).select_related("declaration")
     endorsements = d.endorsements.select_related("jurisdiction").order_by("endorsed_on", "id")
     return {
         **_declaration(d),
@@ -87,16 +87,12 @@ def declaration_detail(request: HttpRequest, slug: str):
 
 @router.get("/{slug}/commitments/{number}/work/", response=list[WorkOut])
 def commitment_work(request: HttpRequest, slug: str, number: int, months: int | None = None):
-    """The records serving one commitment that you may see; `months=12` for the last year only."""
+    """The records serving one commitment that you may see; `months=12` for the last year only (1 to 1200)."""
+    since = selectors.work_since(months=months)
     d = selectors.declaration_get(user=request.user, slug=slug)
-    commitment = d.commitments.filter(number=number, deleted_at__isnull=True).first() if d else None
+    commitment = selectors.commitment_get(declaration=d, number=number) if d else None
     if commitment is None:
         raise Http404
-    since = None
-    if months:
-        from django.utils import timezone
-
-        since = timezone.now() - datetime.timedelta(days=round(months * 30.44))
     out = []
     for group in selectors.linked_work(commitment=commitment, user=request.user, since=since):
         code = group["jurisdiction"].code if group["jurisdiction"] else None

@@ -58,6 +58,92 @@ def declaration_get(*, user, slug: str) -> Declaration | None:
     return visible_to(Declaration.objects.all(), user).filter(slug=slug).first()
 
 
+def declaration_stored(*, pk: int) -> Declaration:
+    """The declaration as stored (a model form may have written unsaved values onto another copy)."""
+    return Declaration.objects.get(pk=pk)
+
+
+def commitments_of(*, declaration: Declaration) -> models.QuerySet[Commitment]:
+    """The declaration's live commitments, by number."""
+    return declaration.commitments.filter(deleted_at__isnull=True).order_by("number")
+
+
+def commitment_get(*, declaration: Declaration, number: int) -> Commitment | None:
+    return commitments_of(declaration=declaration).filter(number=number).first()
+
+
+def commitment_next_number(*, declaration: Declaration) -> int:
+    last = commitments_of(declaration=declaration).last()
+    return last.number + 1 if last else 1
+
+
+def versions_of(*, declaration: Declaration) -> list:
+    """The declaration's published versions, newest first."""
+    return list(declaration.versions.select_related("published_by").order_by("-number"))
+
+
+def version_get(*, declaration: Declaration, number: int):
+    return declaration.versions.filter(number=number).first()
+
+
+def endorsement_get(*, declaration: Declaration, pk: int):
+    from carrefour.declarations.models import Endorsement
+
+    return Endorsement.objects.filter(declaration=declaration, pk=pk).select_related("jurisdiction").first()
+
+
+def signatory_jurisdictions(*, user, declaration: Declaration) -> models.QuerySet:
+    """Jurisdictions this person may endorse for now: signatory, invited, not yet endorsed."""
+    from carrefour.directory.models import Jurisdiction, Membership, Role
+
+    if not user.is_authenticated or declaration.status != Declaration.Status.ENDORSEMENT:
+        return Jurisdiction.objects.none()
+    signatory_for = Membership.objects.filter(
+        user=user, role=Role.SIGNATORY, team__deleted_at__isnull=True
+    ).values("jurisdiction_id")
+    return (
+        Jurisdiction.objects.filter(pk__in=signatory_for)
+        .filter(pk__in=declaration.invitations.values("jurisdiction_id"))
+        .exclude(pk__in=declaration.endorsements.filter(withdrawn_at__isnull=True).values("jurisdiction_id"))
+    )
+
+
+def invitable_jurisdictions(*, declaration: Declaration) -> models.QuerySet:
+    """Jurisdictions not yet invited to endorse the declaration."""
+    from carrefour.directory.models import Jurisdiction
+
+    return Jurisdiction.objects.exclude(pk__in=declaration.invitations.values("jurisdiction_id"))
+
+
+def jurisdictions_all() -> models.QuerySet:
+    """Every jurisdiction (the endorsement service checks which ones the person may sign for)."""
+    from carrefour.directory.models import Jurisdiction
+
+    return Jurisdiction.objects.all()
+
+
+# A period of work longer than a century is no period: refuse it rather than overflow a date.
+MAX_WORK_MONTHS = 1200
+
+
+def work_since(*, months: int | None):
+    """The start of the last `months` months (None for all time); refuse a period out of bounds."""
+    import datetime
+
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    from carrefour.core.exceptions import ApplicationError
+
+    if months is None:
+        return None
+    if not 1 <= months <= MAX_WORK_MONTHS:
+        raise ApplicationError(
+            _("Give a number of months between 1 and %(max)s.") % {"max": MAX_WORK_MONTHS}, field="months"
+        )
+    return timezone.now() - datetime.timedelta(days=round(months * 30.44))
+
+
 def linked_work(*, commitment: Commitment, user, since=None) -> list[dict]:
     """Records linked to `commitment` that `user` may see, grouped by lead jurisdiction.
 

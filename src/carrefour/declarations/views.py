@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,18 +15,22 @@ from django.views.decorators.http import require_POST
 
 from carrefour.core.exceptions import ApplicationError
 from carrefour.core.exports import Column, bilingual, export_response
+from carrefour.core.forms import add_application_error
 from carrefour.core.i18n import active_language
-from carrefour.core.visibility import can_edit
+from carrefour.core.visibility import can_edit, get_visible_or_404, require_edit
 from carrefour.declarations import forms, selectors, services
-from carrefour.declarations.models import Declaration, Endorsement
-from carrefour.directory.models import Jurisdiction, Membership, Role
+from carrefour.declarations.models import Declaration
 
 
 def _declaration_or_404(request, slug):
-    declaration = selectors.declaration_get(user=request.user, slug=slug)
-    if declaration is None:
-        raise Http404(_("No such declaration."))
-    return declaration
+    """The declaration, if this person may see it (404 otherwise, as for one that does not exist)."""
+    return get_visible_or_404(selectors.declarations_all(), request.user, slug=slug)
+
+
+def _editor_or_403(request, declaration) -> None:
+    """Its secretariat and its editors change the draft; anyone else who sees it is refused (403)."""
+    if not services.declaration_can_manage(user=request.user, declaration=declaration):
+        require_edit(request.user, declaration)
 
 
 def _crumbs(declaration=None):
@@ -36,25 +38,6 @@ def _crumbs(declaration=None):
     if declaration is not None:
         crumbs.append((declaration.title.plain, declaration.get_absolute_url()))
     return crumbs
-
-
-def _fail(form, exc: ApplicationError) -> None:
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, str(exc.message))
-
-
-def _signatory_jurisdictions(user, declaration):
-    """Jurisdictions this person may endorse for now: signatory, invited, not yet endorsed."""
-    if not user.is_authenticated or declaration.status != Declaration.Status.ENDORSEMENT:
-        return Jurisdiction.objects.none()
-    signatory_for = Membership.objects.filter(
-        user=user, role=Role.SIGNATORY, team__deleted_at__isnull=True
-    ).values("jurisdiction_id")
-    return (
-        Jurisdiction.objects.filter(pk__in=signatory_for)
-        .filter(pk__in=declaration.invitations.values("jurisdiction_id"))
-        .exclude(pk__in=declaration.endorsements.filter(withdrawn_at__isnull=True).values("jurisdiction_id"))
-    )
 
 
 EXPORT_COLUMNS = [
@@ -92,7 +75,7 @@ def create(request):
         try:
             declaration = services.declaration_create(actor=request.user, team=form.cleaned_data["team"], data=data)
         except ApplicationError as exc:
-            _fail(form, exc)
+            add_application_error(form, exc)
         else:
             messages.success(request, _("The declaration was created, in drafting. Add its commitments below."))
             return redirect(declaration.get_absolute_url() + "#commitments-h")
@@ -102,11 +85,11 @@ def create(request):
 def detail(request, slug):
     declaration = _declaration_or_404(request, slug)
     manager = services.declaration_can_manage(user=request.user, declaration=declaration)
-    endorse_choices = _signatory_jurisdictions(request.user, declaration)
+    endorse_choices = selectors.signatory_jurisdictions(user=request.user, declaration=declaration)
     context = {
         "declaration": declaration,
-        "commitments": declaration.commitments.filter(deleted_at__isnull=True).order_by("number"),
-        "versions": list(declaration.versions.select_related("published_by").order_by("-number")),
+        "commitments": selectors.commitments_of(declaration=declaration),
+        "versions": selectors.versions_of(declaration=declaration),
         "board": selectors.endorsement_board(declaration=declaration),
         "consultations": _consultations(request.user, declaration),
         "manager": manager,
@@ -147,24 +130,23 @@ def _status_choices(declaration):
 
 
 def _invitable(declaration):
-    return Jurisdiction.objects.exclude(pk__in=declaration.invitations.values("jurisdiction_id"))
+    return selectors.invitable_jurisdictions(declaration=declaration)
 
 
 @login_required
 def edit(request, slug):
     declaration = _declaration_or_404(request, slug)
-    if not (can_edit(request.user, declaration) or services.declaration_can_manage(user=request.user, declaration=declaration)):
-        raise PermissionDenied
+    _editor_or_403(request, declaration)
     form = forms.DeclarationForm(request.POST or None, instance=declaration,
                                  initial={"expected_version": declaration.version})
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "expected_version"}
-        fresh = Declaration.objects.get(pk=declaration.pk)
+        fresh = selectors.declaration_stored(pk=declaration.pk)
         try:
             services.declaration_update(declaration=fresh, actor=request.user, data=data,
                                         expected_version=form.cleaned_data["expected_version"])
         except ApplicationError as exc:
-            _fail(form, exc)
+            add_application_error(form, exc)
         else:
             messages.success(request, _("The draft was saved."))
             return redirect(declaration.get_absolute_url())
@@ -176,26 +158,22 @@ def edit(request, slug):
 @login_required
 def commitment_edit(request, slug, number=None):
     declaration = _declaration_or_404(request, slug)
-    commitment = None
-    if number is not None:
-        commitment = get_object_or_404(declaration.commitments, number=number, deleted_at__isnull=True)
-    if not (can_edit(request.user, declaration) or services.declaration_can_manage(user=request.user, declaration=declaration)):
-        raise PermissionDenied
+    commitment = _commitment_or_404(declaration, number) if number is not None else None
+    _editor_or_403(request, declaration)
     initial = {}
     if commitment is None:
-        last = declaration.commitments.filter(deleted_at__isnull=True).order_by("-number").first()
-        initial["number"] = (last.number + 1) if last else 1
+        initial["number"] = selectors.commitment_next_number(declaration=declaration)
     form = forms.CommitmentForm(request.POST or None, instance=commitment, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             # The model form wrote the new values onto `commitment`; the service compares with the stored ones.
-            stored = type(commitment).objects.get(pk=commitment.pk) if commitment is not None else None
+            stored = _commitment_or_404(declaration, number) if commitment is not None else None
             services.commitment_save(declaration=declaration, actor=request.user, commitment=stored,
                                      **{k: form.cleaned_data[k] for k in ("number", "title_en", "title_fr", "text_en", "text_fr")})
         except ApplicationError as exc:
             if commitment is not None:
                 commitment.refresh_from_db()
-            _fail(form, exc)
+            add_application_error(form, exc)
         else:
             messages.success(request, _("The commitment was saved."))
             return redirect(declaration.get_absolute_url() + "#commitments-h")
@@ -210,7 +188,7 @@ def _post_action(request, declaration, form, action, success):
         try:
             action(form.cleaned_data)
         except ApplicationError as exc:
-            messages.error(request, str(exc.message))
+            messages.error(request, str(exc))
         else:
             messages.success(request, success)
     else:
@@ -260,7 +238,7 @@ def remind(request, slug):
     try:
         reminded = services.endorsement_remind(declaration=declaration, actor=request.user)
     except ApplicationError as exc:
-        messages.error(request, str(exc.message))
+        messages.error(request, str(exc))
     else:
         names = ", ".join(str(i.jurisdiction.name) for i in reminded)
         messages.success(request, ngettext(
@@ -275,7 +253,7 @@ def remind(request, slug):
 def endorse(request, slug):
     declaration = _declaration_or_404(request, slug)
     return _post_action(
-        request, declaration, forms.EndorseForm(request.POST, queryset=Jurisdiction.objects.all()),
+        request, declaration, forms.EndorseForm(request.POST, queryset=selectors.jurisdictions_all()),
         lambda d: services.endorsement_create(declaration=declaration, actor=request.user, **d),
         _("Thank you: the endorsement was recorded."),
     )
@@ -285,7 +263,9 @@ def endorse(request, slug):
 @require_POST
 def withdraw(request, slug, pk):
     declaration = _declaration_or_404(request, slug)
-    endorsement = get_object_or_404(Endorsement, pk=pk, declaration=declaration)
+    endorsement = selectors.endorsement_get(declaration=declaration, pk=pk)
+    if endorsement is None:
+        raise Http404
     return _post_action(
         request, declaration, forms.WithdrawForm(request.POST),
         lambda d: services.endorsement_withdraw(endorsement=endorsement, actor=request.user, reason=d["reason"]),
@@ -295,7 +275,9 @@ def withdraw(request, slug, pk):
 
 def version_detail(request, slug, number):
     declaration = _declaration_or_404(request, slug)
-    version = get_object_or_404(declaration.versions, number=number)
+    version = selectors.version_get(declaration=declaration, number=number)
+    if version is None:
+        raise Http404(_("No such version."))
     return render(request, "declarations/version.html", {
         "declaration": declaration, "version": version,
         "sections": selectors.version_sections(version, active_language()),
@@ -305,28 +287,38 @@ def version_detail(request, slug, number):
 
 def compare(request, slug):
     declaration = _declaration_or_404(request, slug)
-    versions = {v.number: v for v in declaration.versions.all()}
+    versions = {v.number: v for v in selectors.versions_of(declaration=declaration)}
     numbers = sorted(versions)
     context = {"declaration": declaration, "breadcrumbs": _crumbs(declaration), "numbers": numbers}
     if len(numbers) < 2:
         return render(request, "declarations/compare.html", context)
-    data = request.GET if "a" in request.GET else {"a": numbers[-2], "b": numbers[-1]}
+    data = request.GET if "a" in request.GET or "b" in request.GET else {"a": numbers[-2], "b": numbers[-1]}
     form = forms.CompareForm(data, numbers=numbers)
     context["form"] = form
-    if form.is_valid():
-        old, new = versions[form.cleaned_data["a"]], versions[form.cleaned_data["b"]]
-        context.update(old=old, new=new, rows=selectors.version_compare(old=old, new=new, lang=active_language()))
+    if not form.is_valid():
+        # The fields' own errors live in web components that show nothing without JavaScript:
+        # say above the form which versions exist, and answer 404 (that pair of versions does not).
+        form.add_error(None, _("There is no such version to compare. Choose two of this declaration's versions: %(numbers)s.")
+                       % {"numbers": ", ".join(str(n) for n in numbers)})
+        return render(request, "declarations/compare.html", context, status=404)
+    old, new = versions[form.cleaned_data["a"]], versions[form.cleaned_data["b"]]
+    context.update(old=old, new=new, rows=selectors.version_compare(old=old, new=new, lang=active_language()))
     return render(request, "declarations/compare.html", context)
+
+
+def _commitment_or_404(declaration, number):
+    commitment = selectors.commitment_get(declaration=declaration, number=number)
+    if commitment is None:
+        raise Http404(_("No such commitment."))
+    return commitment
 
 
 def commitment_detail(request, slug, number):
     declaration = _declaration_or_404(request, slug)
-    commitment = declaration.commitments.filter(number=number, deleted_at__isnull=True).first()
-    if commitment is None:
-        raise Http404(_("No such commitment."))
+    commitment = _commitment_or_404(declaration, number)
     recent = request.GET.get("period") == "12m"
-    since = timezone.now() - timedelta(days=365) if recent else None
-    groups = selectors.linked_work(commitment=commitment, user=request.user, since=since)
+    groups = selectors.linked_work(commitment=commitment, user=request.user,
+                                   since=selectors.work_since(months=12) if recent else None)
     context = {
         "declaration": declaration,
         "commitment": commitment,
