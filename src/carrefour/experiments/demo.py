@@ -21,9 +21,11 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
+from carrefour.declarations import commitments as commitment_links
 from carrefour.directory.models import Jurisdiction, Team, User
 from carrefour.experiments import services
 from carrefour.experiments.models import Experiment
+from carrefour.portfolio import selectors as portfolio_selectors
 
 ARMS_2 = [
     {"label": "control", "name_en": "Current practice", "name_fr": "Pratique actuelle", "allocation": 1},
@@ -250,20 +252,12 @@ def _initiative(title: str | None) -> Any:
     """The portfolio initiative an experiment belongs to, when the portfolio demo has it."""
     if not title:
         return None
-    from carrefour.portfolio.models import Initiative
-
-    return Initiative.objects.filter(title_en__startswith=title).first()
+    return portfolio_selectors.initiative_qs().filter(title_en__startswith=title).first()
 
 
 def _commitments() -> list[int]:
-    """FPT commitment 2, "Experiment and measure results", when the declarations demo has it."""
-    try:
-        from carrefour.declarations.models import Commitment
-    except ImportError:
-        return []
-    return list(
-        Commitment.objects.filter(declaration__slug="fpt-public-sector-innovation", number=2).values_list("pk", flat=True)
-    )
+    """FPT commitment 2, "Experiment and measure results" (none until the declarations demo has loaded)."""
+    return commitment_links.commitments_numbered(declaration_slug="fpt-public-sector-innovation", numbers=[2])
 
 
 def _plan_data(spec: dict[str, Any], jurisdiction: Jurisdiction, team: Team | None) -> dict[str, Any]:

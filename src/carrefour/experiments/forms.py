@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from carrefour.core.visibility import visible_to
+from carrefour.declarations import commitments as commitment_links
 from carrefour.directory.models import Jurisdiction, Team
 from carrefour.experiments import plan as plan_module
 from carrefour.experiments.models import (
@@ -18,6 +19,7 @@ from carrefour.experiments.models import (
     OutcomeKind,
     Verdict,
 )
+from carrefour.experiments.selectors import initiative_choices
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
 
@@ -27,11 +29,7 @@ def _columns(text: str) -> list[str]:
 
 
 def commitment_choices() -> list[tuple[int, str]]:
-    try:
-        from carrefour.declarations.selectors import commitment_choices as choices
-    except ImportError:
-        return []
-    return choices()
+    return commitment_links.choices()
 
 
 class PlanForm(forms.ModelForm):
@@ -83,12 +81,7 @@ class PlanForm(forms.ModelForm):
         self.fields["team"].required = False
         self.fields["intervention_type"].choices = [("", _("Choose…")), *InterventionType.choices]
         self.fields["outcome_domain"].choices = [("", _("Choose…")), *OutcomeDomain.choices]
-        try:
-            from carrefour.portfolio.models import Initiative
-
-            self.fields["initiative"].queryset = visible_to(Initiative.objects.all(), user)
-        except ImportError:  # pragma: no cover - portfolio is installed
-            pass
+        self.fields["initiative"].queryset = initiative_choices(user=user)
         self.fields["commitments"].choices = commitment_choices()
         if not self.fields["commitments"].choices:
             del self.fields["commitments"]
@@ -159,9 +152,7 @@ class SettingsForm(forms.ModelForm):
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from carrefour.portfolio.models import Initiative
-
-        self.fields["initiative"].queryset = visible_to(Initiative.objects.all(), user)
+        self.fields["initiative"].queryset = initiative_choices(user=user)
         self.fields["commitments"].choices = commitment_choices()
         if not self.fields["commitments"].choices:
             del self.fields["commitments"]

@@ -25,6 +25,7 @@ from carrefour.experiments.models import (
     Randomization,
     Registration,
 )
+from carrefour.portfolio import selectors as portfolio_selectors
 
 MIN_CELL = 10  # published tables suppress cells with fewer units than this
 SRM_THRESHOLD = 0.001
@@ -64,6 +65,11 @@ def experiment_list(
     if year:
         qs = qs.filter(registration__registered_at__year=year)
     return qs.order_by("-created_at", "-id")
+
+
+def initiative_choices(*, user: Any) -> QuerySet[Any]:
+    """The initiatives an experiment may be linked to by `user`: only those they may see."""
+    return portfolio_selectors.initiative_list(user=user).order_by("title_en", "pk")
 
 
 def experiment_detail_qs(*, user: Any) -> QuerySet[Experiment]:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 import carrefour.stats as stats
 from carrefour.core.exceptions import ApplicationError
 from carrefour.core.services import model_create, model_update
+from carrefour.declarations import commitments as commitment_links
 from carrefour.experiments import plan as plan_module
 from carrefour.experiments.models import Experiment
 from carrefour.experiments.services._common import _require_editor
@@ -184,9 +185,5 @@ def _differs(experiment: Experiment, key: str, value: Any) -> bool:
 
 
 def experiment_set_commitments(*, experiment: Experiment, actor: Any, commitments: Iterable[int]) -> None:
-    """Link the experiment to the declaration commitments it serves (declarations' service)."""
-    try:
-        from carrefour.declarations.services import commitment_links_set
-    except ImportError:  # the declarations app is not installed in this build
-        return
-    commitment_links_set(actor=actor, target=experiment, commitments=list(commitments))
+    """Link the experiment to the declaration commitments it serves (declarations' interface)."""
+    commitment_links.set_links(actor=actor, target=experiment, commitments=list(commitments))
