@@ -14,6 +14,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from django.contrib.auth.hashers import MD5PasswordHasher
 from django.core import mail
 from django.test import Client
 
@@ -98,6 +99,35 @@ def test_french_sign_up_gets_a_french_first_email_and_preference(ontario):
     assert message.subject == "[Carrefour] Confirmez votre adresse courriel / Please Confirm Your Email Address"
     assert "Bonjour, c'est Carrefour" in message.body and "Hello from Carrefour!" in message.body  # not example.com
     assert User.objects.get(email="julie@example.org").preferred_language == "fr"
+
+
+class CountingHasher(MD5PasswordHasher):
+    """The tests' fast hasher, counting the hashes it computes (the cost of a sign-up)."""
+
+    hashes = 0
+
+    def encode(self, password, salt):
+        CountingHasher.hashes += 1
+        return super().encode(password, salt)
+
+
+def _hashes_for_sign_up(email: str) -> int:
+    before = CountingHasher.hashes
+    response = _sign_up(Client(), email)
+    assert response.status_code == 302 and response["Location"] == "/en/accounts/confirm-email/"
+    return CountingHasher.hashes - before
+
+
+def test_sign_up_with_a_known_address_costs_what_a_new_one_costs(db, settings):
+    """The answer is the same page; it must also take the same work, so its time tells nothing."""
+    settings.PASSWORD_HASHERS = ["tests.directory.test_accounts.CountingHasher"]
+    UserFactory(email="known@example.org")
+    new = _hashes_for_sign_up("new@example.org")
+    known = _hashes_for_sign_up("known@example.org")
+    assert new >= 1
+    assert known == new
+    assert User.objects.filter(email="known@example.org").count() == 1
+    assert "already" in mail.outbox[-1].body  # the owner of the known address is told instead
 
 
 def test_unverified_accounts_cannot_sign_in(ontario):

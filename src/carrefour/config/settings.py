@@ -169,6 +169,7 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
 }
 ACCOUNT_ADAPTER = "carrefour.directory.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "carrefour.directory.account_forms.SignupForm"}  # same time for known addresses
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Carrefour"
 SOCIALACCOUNT_ADAPTER = "carrefour.directory.adapters.SocialAccountAdapter"
