@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 from typing import Any
 
@@ -16,6 +17,20 @@ def _fmt(value: float, decimals: int = 3) -> str:
 
 def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _chart_id(prefix: str, title: str) -> str:
+    """An id stable for a title: several charts on one page (What works) need distinct ids."""
+    return f"{prefix}-{hashlib.blake2s(title.encode(), digest_size=4).hexdigest()}"
+
+
+def _scroll_box(svg: str, title_id: str) -> SafeString:
+    """Wrap a chart in a box that scrolls on its own on a narrow screen, so the chart keeps its
+    natural size (readable text) and the page does not scroll sideways. The box is focusable and
+    named after the chart so that keyboard users can scroll it (WCAG 2.1.1)."""
+    return mark_safe(  # noqa: S308 - svg is built from escaped text only
+        f'<div class="cf-scroll cf-chart-scroll" role="region" tabindex="0" aria-labelledby="{title_id}">{svg}</div>'
+    )
 
 
 def _ticks(low: float, high: float, count: int = 5) -> list[float]:
@@ -66,10 +81,11 @@ def forest_plot(
     def x(v: float) -> float:
         return label_w + (v - low) / (high - low) * plot_w
 
+    uid = _chart_id("fp", title)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-        f'role="img" aria-labelledby="fp-title fp-desc" class="cf-forest">',
-        f'<title id="fp-title">{escape(title)}</title><desc id="fp-desc">{escape(description)}</desc>',
+        f'role="img" aria-labelledby="{uid}-title {uid}-desc" class="cf-forest">',
+        f'<title id="{uid}-title">{escape(title)}</title><desc id="{uid}-desc">{escape(description)}</desc>',
         f'<line x1="{x(0):.1f}" y1="{top - 5}" x2="{x(0):.1f}" y2="{top + n_rows * row_h}" stroke="#555" stroke-dasharray="4 3"/>',
     ]
     max_w = max((r.get("weight") or 0 for r in items), default=0) or 1
@@ -108,7 +124,7 @@ def forest_plot(
         f'<text x="{label_w + plot_w / 2}" y="{axis_y + 40}" font-size="13" text-anchor="middle">{escape(axis_label)}</text>'
     )
     parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - every text went through escape()
+    return _scroll_box("".join(parts), f"{uid}-title")  # every text went through escape()
 
 
 def power_curve_svg(
@@ -128,10 +144,11 @@ def power_curve_svg(
         return top + (1 - pw) * h
 
     path = " ".join(f"{'M' if i == 0 else 'L'}{x(p['n']):.1f},{y(p['power']):.1f}" for i, p in enumerate(points))
+    uid = _chart_id("pc", title)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-        f'role="img" aria-labelledby="pc-title pc-desc" class="cf-power">',
-        f'<title id="pc-title">{escape(title)}</title><desc id="pc-desc">{escape(description)}</desc>',
+        f'role="img" aria-labelledby="{uid}-title {uid}-desc" class="cf-power">',
+        f'<title id="{uid}-title">{escape(title)}</title><desc id="{uid}-desc">{escape(description)}</desc>',
         f'<line x1="{left}" y1="{top + h}" x2="{left + w}" y2="{top + h}" stroke="#333"/>',
         f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + h}" stroke="#333"/>',
         f'<line x1="{left}" y1="{y(target):.1f}" x2="{left + w}" y2="{y(target):.1f}" stroke="#af3c43" stroke-dasharray="5 4"/>',
@@ -149,4 +166,4 @@ def power_curve_svg(
         f'<text x="14" y="{top + h / 2}" font-size="13" text-anchor="middle" transform="rotate(-90 14 {top + h / 2})">{escape(y_label)}</text>'
     )
     parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - every text went through escape()
+    return _scroll_box("".join(parts), f"{uid}-title")  # every text went through escape()
