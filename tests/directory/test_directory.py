@@ -14,6 +14,7 @@ from carrefour.directory.models import Jurisdiction, Membership, Organization, T
 from carrefour.directory.services import jurisdiction_for_email, membership_add, membership_remove
 from tests.directory.factories import (
     JurisdictionFactory,
+    MembershipFactory,
     OrganizationFactory,
     TeamFactory,
     UserFactory,
@@ -164,6 +165,30 @@ def test_profile_errors_are_shown_in_french(db):
     assert response.status_code == 200
     assert "error-message=" in response.content.decode()
     assert "Sélectionnez un choix valide" in response.content.decode()
+
+
+def test_a_refusal_about_a_field_the_form_lacks_is_shown_above_the_form(db):
+    """The profile service validates the whole person: an old, malformed email (not a profile
+    field) is refused on the form, not with a ValueError (a 500)."""
+    user = UserFactory(email="legacy-address-without-domain", verified=False)
+    client = Client()
+    client.force_login(user)
+    response = client.post("/en/directory/me/", {"display_name": "After", "preferred_language": "en"})
+    assert response.status_code == 200
+    assert "Enter a valid email address." in response.content.decode()
+    user.refresh_from_db()
+    assert user.display_name != "After"
+
+
+def test_team_pages_answer_404_for_hidden_teams_and_absent_ones(db):
+    team = TeamFactory(slug="hidden", visibility="members")
+    client = Client()
+    client.force_login(UserFactory())
+    assert client.get("/en/directory/teams/hidden/").status_code == 404
+    assert client.get("/en/directory/teams/absent/").status_code == 404
+    MembershipFactory(user=(member := UserFactory()), team=team)
+    client.force_login(member)
+    assert client.get("/en/directory/teams/hidden/").status_code == 200
 
 
 def test_memberships_are_audited_on_the_team(db):

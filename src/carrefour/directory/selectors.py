@@ -5,9 +5,43 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.http import Http404
 
-from carrefour.core.visibility import visible_to
+from carrefour.core.visibility import get_visible_or_404, visible_to
 from carrefour.directory.models import Jurisdiction, Membership, Organization, Team, User
+
+
+def directory_counts(*, user: Any) -> dict[str, int]:
+    """How many jurisdictions, organizations and teams (those `user` may see) the directory holds."""
+    return {
+        "jurisdiction_count": Jurisdiction.objects.count(),
+        "organization_count": Organization.objects.count(),
+        "team_count": team_list(user=user).count(),
+    }
+
+
+def jurisdiction_get(*, code: str) -> Jurisdiction:
+    """One jurisdiction (the directory is public), or Http404."""
+    jurisdiction = Jurisdiction.objects.select_related("parent").filter(code=code).first()
+    if jurisdiction is None:
+        raise Http404
+    return jurisdiction
+
+
+def jurisdiction_organizations(*, jurisdiction: Jurisdiction) -> QuerySet[Organization]:
+    return jurisdiction.organizations.all()
+
+
+def jurisdiction_children(*, jurisdiction: Jurisdiction) -> QuerySet[Jurisdiction]:
+    return jurisdiction.children.all()
+
+
+def organization_get(*, slug: str) -> Organization:
+    """One organization (the directory is public), or Http404."""
+    organization = Organization.objects.select_related("jurisdiction").filter(slug=slug).first()
+    if organization is None:
+        raise Http404
+    return organization
 
 
 def jurisdiction_list(*, kind: str | None = None) -> QuerySet[Jurisdiction]:
@@ -32,12 +66,32 @@ def organization_list(*, kind: str | None = None, jurisdiction: str | None = Non
     return qs
 
 
-def person_list(*, viewer: Any) -> QuerySet[User]:
+def person_list(*, viewer: Any, organization: Organization | None = None) -> QuerySet[User]:
     """People who chose a public profile; signed-in public servants also see their colleagues."""
     qs = User.objects.filter(is_active=True).select_related("organization", "jurisdiction")
+    if organization is not None:
+        qs = qs.filter(organization=organization)
     if viewer.is_authenticated and viewer.is_public_servant:
         return qs.filter(Q(profile_public=True) | Q(jurisdiction__isnull=False)).order_by("display_name", "email")
     return qs.filter(profile_public=True).order_by("display_name", "email")
+
+
+def person_get(*, viewer: Any, pk: int) -> User:
+    """One person `viewer` may see in the directory, or Http404."""
+    person = person_list(viewer=viewer).filter(pk=pk).first()
+    if person is None:
+        raise Http404
+    return person
+
+
+def user_get(*, pk: int) -> User:
+    """The person's own record, as a model instance (request.user is a lazy wrapper)."""
+    return User.objects.get(pk=pk)
+
+
+def team_get(*, user: Any, slug: str) -> Team:
+    """One team `user` may see, or Http404 (whether it exists or not)."""
+    return get_visible_or_404(Team.objects.all(), user, slug=slug)
 
 
 def team_list(*, user: Any, kind: str | None = None) -> QuerySet[Team]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,7 +13,7 @@ from django.views.generic import ListView
 
 from carrefour.core.exceptions import ApplicationError
 from carrefour.core.exports import Column, ExportMixin, bilingual
-from carrefour.core.visibility import can_view
+from carrefour.core.forms import add_application_error
 from carrefour.directory import selectors, services
 from carrefour.directory.forms import (
     JurisdictionFilterForm,
@@ -21,19 +21,10 @@ from carrefour.directory.forms import (
     ProfileForm,
     TeamFilterForm,
 )
-from carrefour.directory.models import Jurisdiction, Organization, Team, User
 
 
 def index(request):
-    return render(
-        request,
-        "directory/index.html",
-        {
-            "jurisdiction_count": Jurisdiction.objects.count(),
-            "organization_count": Organization.objects.count(),
-            "team_count": selectors.team_list(user=request.user).count(),
-        },
-    )
+    return render(request, "directory/index.html", selectors.directory_counts(user=request.user))
 
 
 class FilteredListView(ExportMixin, ListView):
@@ -76,14 +67,14 @@ class JurisdictionListView(FilteredListView):
 
 
 def jurisdiction_detail(request, code: str):
-    jurisdiction = get_object_or_404(Jurisdiction.objects.select_related("parent"), code=code)
+    jurisdiction = selectors.jurisdiction_get(code=code)
     return render(
         request,
         "directory/jurisdiction_detail.html",
         {
             "jurisdiction": jurisdiction,
-            "organizations": jurisdiction.organizations.all(),
-            "children": jurisdiction.children.all(),
+            "organizations": selectors.jurisdiction_organizations(jurisdiction=jurisdiction),
+            "children": selectors.jurisdiction_children(jurisdiction=jurisdiction),
             "breadcrumbs": [(_("Directory"), reverse("directory:index")), (_("Jurisdictions"), reverse("directory:jurisdictions"))],
         },
     )
@@ -107,8 +98,8 @@ class OrganizationListView(FilteredListView):
 
 
 def organization_detail(request, slug: str):
-    organization = get_object_or_404(Organization.objects.select_related("jurisdiction"), slug=slug)
-    people = selectors.person_list(viewer=request.user).filter(organization=organization)
+    organization = selectors.organization_get(slug=slug)
+    people = selectors.person_list(viewer=request.user, organization=organization)
     return render(
         request,
         "directory/organization_detail.html",
@@ -129,7 +120,7 @@ class PersonListView(ListView):
 
 
 def person_detail(request, pk: int):
-    person = get_object_or_404(selectors.person_list(viewer=request.user), pk=pk)
+    person = selectors.person_get(viewer=request.user, pk=pk)
     return render(request, "directory/person_detail.html", {"person": person})
 
 
@@ -150,9 +141,7 @@ class TeamListView(FilteredListView):
 
 
 def team_detail(request, slug: str):
-    team = get_object_or_404(Team, slug=slug)
-    if not can_view(request.user, team):
-        raise Http404
+    team = selectors.team_get(user=request.user, slug=slug)
     return render(
         request,
         "directory/team_detail.html",
@@ -164,13 +153,13 @@ def team_detail(request, slug: str):
 def me(request):
     # The form validates its own copy; the service audits the stored values → new ones on another
     # (request.user is a lazy wrapper, not a model instance the audit can describe).
-    user = User.objects.get(pk=request.user.pk)
-    form = ProfileForm(request.POST or None, instance=User.objects.get(pk=user.pk))
+    user = selectors.user_get(pk=request.user.pk)
+    form = ProfileForm(request.POST or None, instance=selectors.user_get(pk=user.pk))
     if request.method == "POST" and form.is_valid():
         try:
             services.user_update_profile(user=user, actor=user, data=form.cleaned_data)
         except ApplicationError as exc:
-            form.add_error(exc.field, str(exc))
+            add_application_error(form, exc)
         else:
             messages.success(request, _("Your profile was saved."))
             return HttpResponseRedirect(reverse("directory:me"))
