@@ -1,4 +1,4 @@
-"""Initiatives serve the commitments of declarations through the generic CommitmentLink."""
+"""Initiatives serve the commitments of declarations through declarations' commitment interface."""
 
 from __future__ import annotations
 
@@ -6,49 +6,45 @@ import json
 
 import pytest
 
-from carrefour.declarations.models import Commitment
-from carrefour.portfolio import commitments as bridge
-from carrefour.portfolio.models import Initiative
+from carrefour.declarations import commitments
+from tests.declarations.factories import CommitmentFactory, DeclarationFactory
+from tests.portfolio.factories import make_initiative, make_world
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def with_declarations(directory_demo):
-    from carrefour.declarations import demo as declarations_demo
-    from carrefour.portfolio import demo as portfolio_demo
-
-    declarations_demo.load()
-    portfolio_demo.load()
+def _json(response) -> list[dict]:
+    return json.loads(b"".join(response.streaming_content))["results"]
 
 
-def test_demo_initiatives_serve_fpt_commitments_and_filter_by_them(client, with_declarations):
-    assert bridge.available()
-    citizens_first = Commitment.objects.get(declaration__slug="fpt-public-sector-innovation", number=4)
-    death = Initiative.objects.get(title_en="Death Notification")
-    assert [c.pk for c in bridge.for_target(death)] == [citizens_first.pk]
-    data = json.loads(b"".join(client.get(f"/en/portfolio/?commitment={citizens_first.pk}&format=json").streaming_content))
-    assert sorted(r["title_en"] for r in data["results"]) == [
-        "Death Notification", "Expedited Business Start", "Service Network Collaboration"]
-    html = client.get(f"/en/portfolio/initiatives/{death.pk}/").content.decode()
-    assert "Commitments served" in html and citizens_first.get_absolute_url() in html
+def test_initiatives_filter_by_the_commitment_they_serve(client):
+    world = make_world()
+    declaration = DeclarationFactory()
+    served, other = CommitmentFactory(declaration=declaration), CommitmentFactory(declaration=declaration)
+    second = make_initiative(actor=world.secretary, jurisdiction=world.federal, table=world.table)
+    make_initiative(actor=world.secretary, jurisdiction=world.federal, table=world.table)  # serves none
+    commitments.set_links(actor=world.secretary, target=world.initiative, commitments=[served])
+    commitments.set_links(actor=world.secretary, target=second, commitments=[served, other])
+    rows = _json(client.get(f"/en/portfolio/?commitment={served.pk}&format=json"))
+    assert sorted(r["id"] for r in rows) == sorted([world.initiative.pk, second.pk])
+    assert [r["id"] for r in _json(client.get(f"/en/portfolio/?commitment={other.pk}&format=json"))] == [second.pk]
+    html = client.get(world.initiative.get_absolute_url()).content.decode()
+    assert "Commitments served" in html and served.get_absolute_url() in html
+    assert other.get_absolute_url() not in html
 
 
-def test_initiative_form_offers_commitment_choices_and_links_them(client, with_declarations):
-    from django.contrib.auth import get_user_model
-
-    amelie = get_user_model().objects.get(email="amelie.tremblay@canada.ca")
-    client.force_login(amelie)
-    open_data = Initiative.objects.get(title_en="Open Data")
-    page = client.get(f"/en/portfolio/initiatives/{open_data.pk}/edit/").content.decode()
-    assert 'name="commitments"' in page and "FPT" in page
-    new = Commitment.objects.get(declaration__slug="fpt-public-sector-innovation", number=2)
+def test_initiative_form_offers_commitment_choices_and_links_them(client):
+    world = make_world()
+    kept = CommitmentFactory()
+    initiative = world.initiative
+    client.force_login(world.secretary)
+    page = client.get(f"/en/portfolio/initiatives/{initiative.pk}/edit/").content.decode()
+    assert 'name="commitments"' in page and f'value="{kept.pk}"' in page
     data = {
-        "title_en": open_data.title_en, "title_fr": open_data.title_fr, "jurisdiction": open_data.jurisdiction_id,
-        "table": open_data.table_id, "priority": open_data.priority_id, "stage": open_data.stage,
-        "status": open_data.status, "visibility": "public", "version": open_data.version,
-        "facets": list(open_data.facets.values_list("pk", flat=True)), "commitments": [str(new.pk)],
-        "partner_jurisdictions": list(open_data.partner_jurisdictions.values_list("pk", flat=True)),
+        "title_en": initiative.title_en, "title_fr": initiative.title_fr, "jurisdiction": initiative.jurisdiction_id,
+        "table": initiative.table_id, "priority": initiative.priority_id, "stage": initiative.stage,
+        "status": initiative.status, "visibility": "public", "version": initiative.version,
+        "commitments": [str(kept.pk)], "partner_jurisdictions": [world.ontario.pk],
     }
-    assert client.post(f"/en/portfolio/initiatives/{open_data.pk}/edit/", data).status_code == 302
-    assert [c.pk for c in bridge.for_target(open_data)] == [new.pk]
+    assert client.post(f"/en/portfolio/initiatives/{initiative.pk}/edit/", data).status_code == 302
+    assert [c.pk for c in commitments.for_target(initiative)] == [kept.pk]

@@ -107,9 +107,9 @@ def test_deleted_list_and_restore_are_hidden_from_others(client, portfolio_demo,
     initiative = _initiative(EBS)
     services.initiative_delete(initiative=initiative, actor=amelie)
     client.force_login(raj)
-    assert client.get("/en/portfolio/tables/fpt-dm-service/deleted/").status_code == 404
+    assert client.get("/en/portfolio/tables/fpt-dm-service/deleted/").status_code == 403
     assert client.post(f"/en/portfolio/initiatives/{initiative.pk}/restore/").status_code == 404
-    assert client.get(f"/en/portfolio/initiatives/{_initiative('Open Data').pk}/delete/").status_code == 404
+    assert client.get(f"/en/portfolio/initiatives/{_initiative('Open Data').pk}/delete/").status_code == 403
     assert Initiative.objects.get(pk=initiative.pk).deleted_at is not None
 
 
@@ -190,4 +190,4 @@ def test_meetings_and_decisions_are_edited_with_the_same_concurrency(client, por
     assert client.post(durl, dbase).status_code == 302
     assert Decision.objects.get(pk=decision.pk).text_en == "Updated decision"
     client.force_login(raj)
-    assert client.get(durl).status_code == 404
+    assert client.get(durl).status_code == 403

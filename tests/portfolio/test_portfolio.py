@@ -40,7 +40,7 @@ def test_charts_are_svg_with_titles_and_data_tables(client, portfolio_demo):
     html = client.get("/fr/portfolio/").content.decode()
     assert html.count('role="img"') == 2
     assert "<title id=\"matrix-title\">" in html and "<title id=\"breakdown-title\">" in html
-    assert html.count("<caption>") >= 2
+    assert html.count("<caption") >= 2
     matrix = selectors.facet_stage_matrix(Initiative.objects.filter(deleted_at__isnull=True))
     enhancement = next(r for r in matrix["rows"] if r["facet"].code == "enhancement")
     assert enhancement["total"] == 9
@@ -61,7 +61,7 @@ def test_private_initiatives_stay_private(client, portfolio_demo, citizen):
 
 def test_list_page_query_count_does_not_grow_with_initiatives(client, portfolio_demo, django_assert_num_queries):
     client.get("/en/portfolio/")  # warm caches (content types, sessions)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(15):
         client.get("/en/portfolio/")
     facets = list(Facet.objects.all())
     ontario = Jurisdiction.objects.get(code="on")
@@ -69,13 +69,13 @@ def test_list_page_query_count_does_not_grow_with_initiatives(client, portfolio_
         initiative = InitiativeFactory(jurisdiction=ontario)
         initiative.facets.set(facets[:2])
         initiative.partner_jurisdictions.set([ontario])
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(15):
         client.get("/en/portfolio/")
 
 
 def test_table_page_query_count(client, portfolio_demo, django_assert_num_queries):
     client.get("/en/portfolio/tables/fpt-dm-service/")
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         client.get("/en/portfolio/tables/fpt-dm-service/")
 
 

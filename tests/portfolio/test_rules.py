@@ -72,10 +72,10 @@ def test_partner_editors_create_initiatives_for_their_jurisdiction_only(portfoli
 def test_edit_pages_are_hidden_from_those_who_cannot_edit(client, portfolio_demo, raj):
     initiative = _initiative("Business Number")
     client.force_login(raj)
-    assert client.get(f"/en/portfolio/initiatives/{initiative.pk}/edit/").status_code == 404
-    assert client.get("/en/portfolio/tables/fpt-dm-service/import/").status_code == 404
+    assert client.get(f"/en/portfolio/initiatives/{initiative.pk}/edit/").status_code == 403
+    assert client.get("/en/portfolio/tables/fpt-dm-service/import/").status_code == 403
     assert client.post(f"/en/portfolio/initiatives/{initiative.pk}/achievements/",
-                       {"date": "2018-01-01", "text_en": "x"}).status_code == 404
+                       {"date": "2018-01-01", "text_en": "x"}).status_code == 403
 
 
 # Audit and concurrency -------------------------------------------------------------------------
@@ -223,7 +223,7 @@ def test_editors_add_resources_and_documents(client, portfolio_demo, amelie, raj
     data = {"kind": "document", "title_en": "BN Adoption Playbook", "title_fr": "Guide d'adoption du NE",
             "url": "https://example.org/bn-playbook.pdf"}
     client.force_login(raj)
-    assert client.post(f"/en/portfolio/initiatives/{initiative.pk}/links/", data).status_code == 404
+    assert client.post(f"/en/portfolio/initiatives/{initiative.pk}/links/", data).status_code == 403
     client.force_login(amelie)
     assert client.post(f"/en/portfolio/initiatives/{initiative.pk}/links/", data).status_code == 302
     assert initiative.links.get().title_en == "BN Adoption Playbook"
@@ -237,7 +237,7 @@ def test_table_edit_is_versioned_and_reserved_to_its_editors(client, portfolio_d
             "member_jurisdictions": list(portfolio_demo.member_jurisdictions.values_list("pk", flat=True)),
             "version": portfolio_demo.version}
     client.force_login(raj)
-    assert client.get("/en/portfolio/tables/fpt-dm-service/edit/").status_code == 404
+    assert client.get("/en/portfolio/tables/fpt-dm-service/edit/").status_code == 403
     client.force_login(amelie)
     assert client.post("/en/portfolio/tables/fpt-dm-service/edit/", {**base, "vision_en": "New vision"}).status_code == 302
     response = client.post("/en/portfolio/tables/fpt-dm-service/edit/", {**base, "vision_en": "Stale vision"})

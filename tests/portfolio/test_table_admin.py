@@ -42,7 +42,7 @@ def test_platform_admin_creates_a_table_without_a_team(portfolio_demo):
 
 def test_create_table_page(client, portfolio_demo, amelie, raj):
     client.force_login(raj)
-    assert client.get("/en/portfolio/tables/new/").status_code == 404
+    assert client.get("/en/portfolio/tables/new/").status_code == 403
     assert "/en/portfolio/tables/new/" not in client.get("/en/portfolio/tables/").content.decode()
     client.force_login(amelie)
     assert "/en/portfolio/tables/new/" in client.get("/en/portfolio/tables/").content.decode()
@@ -77,7 +77,7 @@ def test_member_jurisdictions_are_added_and_removed_with_an_audit(client, portfo
     assert client.post(f"/en/portfolio/tables/fpt-dm-service/members/{durham.pk}/remove/").status_code == 302
     assert not portfolio_demo.member_jurisdictions.filter(pk=durham.pk).exists()
     client.force_login(raj)
-    assert client.get("/en/portfolio/tables/fpt-dm-service/members/").status_code == 404
+    assert client.get("/en/portfolio/tables/fpt-dm-service/members/").status_code == 403
 
 
 def test_secretariat_adds_a_person_to_the_team_by_email(client, portfolio_demo, amelie, raj, citizen):
@@ -99,5 +99,5 @@ def test_secretariat_adds_a_person_to_the_team_by_email(client, portfolio_demo, 
     again = client.post(url, {"email": "sarah.whitehorse@gov.bc.ca", "role": "editor"})
     assert again.status_code == 400
     client.force_login(raj)
-    assert client.post(url, {"email": "citizen@example.org", "role": "member"}).status_code == 404
+    assert client.post(url, {"email": "citizen@example.org", "role": "member"}).status_code == 403
     assert not Membership.objects.filter(team=portfolio_demo.team, user=citizen).exists()

@@ -1,4 +1,7 @@
-"""Portfolio API: initiatives (same filters and visibility rule as the pages) and their timelines."""
+"""Portfolio API: initiatives (same filters and visibility rule as the pages) and their timelines.
+
+An initiative's table and priority are named only to those who may see them (None otherwise).
+"""
 
 from __future__ import annotations
 
@@ -7,10 +10,7 @@ import datetime
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 
-from carrefour.core.visibility import visible_to
-from carrefour.directory.models import Jurisdiction
 from carrefour.portfolio import selectors
-from carrefour.portfolio.models import Achievement, Facet
 
 router = Router(tags=["portfolio"])
 
@@ -62,23 +62,24 @@ def initiative_list(request: HttpRequest, jurisdiction: str | None = None, facet
     """Visible initiatives; `jurisdiction` (a code) matches the lead or a partner, `facet` is a facet code."""
     filters: dict = {"stage": stage, "status": status}
     if jurisdiction:
-        filters["jurisdiction"] = Jurisdiction.objects.filter(code=jurisdiction).first()
+        filters["jurisdiction"] = selectors.jurisdiction_by_code(code=jurisdiction)
         if filters["jurisdiction"] is None:
             return []
     if facet:
-        filters["facet"] = Facet.objects.filter(code=facet).first()
+        filters["facet"] = selectors.facet_by_code(code=facet)
         if filters["facet"] is None:
             return []
-    qs = selectors.with_related(selectors.initiative_list(user=request.user, **filters)).order_by("pk")
+    qs = selectors.with_related(selectors.initiative_list(user=request.user, **filters), user=request.user).order_by("pk")
     return [_initiative(i) for i in qs]
 
 
 @router.get("/initiatives/{pk}/", response=InitiativeDetailOut)
 def initiative_detail(request: HttpRequest, pk: int):
-    initiative = selectors.with_related(selectors.initiative_list(user=request.user)).filter(pk=pk).first()
+    initiative = selectors.with_related(selectors.initiative_list(user=request.user), user=request.user).filter(
+        pk=pk).first()
     if initiative is None:
         raise Http404
-    achievements = visible_to(Achievement.objects.filter(initiative=initiative), request.user).order_by("date", "id")
+    achievements = selectors.initiative_timeline(initiative=initiative, user=request.user)
     return {**_initiative(initiative), "achievements": [
         {"date": a.date, "text_en": a.text_en, "text_fr": a.text_fr, "by": a.by, "evidence_url": a.evidence_url}
         for a in achievements]}

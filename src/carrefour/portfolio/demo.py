@@ -195,24 +195,16 @@ COMMITMENTS = {
 
 
 def _link_commitments(initiatives: dict[str, Initiative], admin: User | None) -> None:
-    """Link the table's initiatives to the FPT declaration's commitments (when declarations is loaded)."""
-    from carrefour.portfolio import commitments as bridge
+    """Link the table's initiatives to the FPT declaration's commitments (none if it is not loaded)."""
+    from carrefour.declarations import commitments
 
-    if not bridge.available():
-        for initiative in initiatives.values():
-            initiative.commitments_text = "FPT Declaration on Public Sector Innovation"
-            initiative.save(update_fields=["commitments_text"])
-        return
-    from carrefour.declarations.models import Commitment
-
-    by_number = {c.number: c for c in Commitment.objects.filter(declaration__slug="fpt-public-sector-innovation")}
-    wanted: dict[str, list] = {}
+    wanted: dict[str, list[int]] = {}
     for number, titles in COMMITMENTS.items():
-        if number in by_number:
-            for title in titles:
-                wanted.setdefault(title, []).append(by_number[number])
+        ids = commitments.commitments_numbered(declaration_slug="fpt-public-sector-innovation", numbers=[number])
+        for title in titles:
+            wanted.setdefault(title, []).extend(ids)
     for title, initiative in initiatives.items():
-        bridge.set_links(actor=admin, target=initiative, commitments=wanted.get(title, []))
+        commitments.set_links(actor=admin, target=initiative, commitments=wanted.get(title, []))
 
 
 def ensure_facets() -> dict[str, Facet]:

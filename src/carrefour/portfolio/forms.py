@@ -4,8 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from carrefour.core.forms import DateInput
+from carrefour.declarations import commitments as commitment_links
 from carrefour.directory.models import Jurisdiction, Organization, Team
-from carrefour.portfolio import commitments as commitment_bridge
 from carrefour.portfolio.models import (
     Achievement,
     Decision,
@@ -28,6 +28,7 @@ class FacetChoiceField(forms.ModelMultipleChoiceField):
 
 class InitiativeForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    request_token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
     facets = FacetChoiceField(
         queryset=Facet.objects.all(), required=False, widget=forms.CheckboxSelectMultiple,
         label=_("Innovation facets"),
@@ -54,28 +55,28 @@ class InitiativeForm(forms.ModelForm):
             "end_date": DateInput,
         }
 
-    def __init__(self, *args, tables=None, **kwargs):
+    def __init__(self, *args, tables, priorities, **kwargs):
+        """`tables` and `priorities`: those the person may choose (selectors.tables_for_new_initiative)."""
         super().__init__(*args, **kwargs)
         self.fields["jurisdiction"].queryset = Jurisdiction.objects.all()
         self.fields["partner_jurisdictions"].queryset = Jurisdiction.objects.all()
         self.fields["lead_organization"].queryset = Organization.objects.all()
         self.fields["partner_organizations"].queryset = Organization.objects.all()
-        if tables is not None:
-            self.fields["table"].queryset = tables
-            self.fields["priority"].queryset = Priority.objects.filter(table__in=tables, deleted_at__isnull=True)
-        if commitment_bridge.available():
-            self.fields["commitments"].choices = commitment_bridge.choices()
-            del self.fields["commitments_text"]
-            if self.instance.pk and not self.is_bound:
-                self.initial["commitments"] = [str(c.pk) for c in commitment_bridge.for_target(self.instance)]
-        else:
-            del self.fields["commitments"]
-        if self.instance.pk and not self.is_bound:
-            self.initial["version"] = self.instance.version
+        self.fields["table"].queryset = tables
+        self.fields["priority"].queryset = priorities
+        self.fields["commitments"].choices = commitment_links.choices()
+        # Commitments are linked records now; the words field stays for what imports bring in.
+        del self.fields["commitments_text"]
+        if self.instance.pk:
+            del self.fields["request_token"]
+            if not self.is_bound:
+                self.initial["commitments"] = [str(c.pk) for c in commitment_links.for_target(self.instance)]
+                self.initial["version"] = self.instance.version
 
     def service_data(self) -> dict:
         data = dict(self.cleaned_data)
         data.pop("version", None)
+        data.pop("request_token", None)
         if "commitments" in data:
             from carrefour.declarations.models import Commitment
 
@@ -282,10 +283,7 @@ class PortfolioFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         if priorities is not None:
             self.fields["priority"].queryset = priorities
-        if commitment_bridge.available():
-            self.fields["commitment"].choices = [("", _("All commitments")), *commitment_bridge.choices()]
-        else:
-            del self.fields["commitment"]
+        self.fields["commitment"].choices = [("", _("All commitments")), *commitment_links.choices()]
 
 
 class AssessmentForm(forms.Form):

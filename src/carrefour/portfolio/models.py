@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -210,13 +213,24 @@ class Status(models.TextChoices):
     DONE = "done", pgettext_lazy("initiative status", "Done")
 
 
+INITIATIVE_TITLE_MAX = 250
+INITIATIVE_SUMMARY_MAX = 2000
+
+
+def _summary_limit() -> MaxLengthValidator:
+    return MaxLengthValidator(INITIATIVE_SUMMARY_MAX, message=_(
+        "Keep the summary to %(limit_value)d characters at most (it has %(show_value)d)."))
+
+
 class Initiative(ContentModel):
     """Work that one jurisdiction leads, often with partners, under a table's priority."""
 
-    title_en = models.CharField(_("title (English)"), max_length=250)
-    title_fr = models.CharField(_("title (French)"), max_length=250)
-    summary_en = models.TextField(_("summary (English)"), blank=True)
-    summary_fr = models.TextField(_("summary (French)"), blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=INITIATIVE_TITLE_MAX)
+    title_fr = models.CharField(_("title (French)"), max_length=INITIATIVE_TITLE_MAX)
+    summary_en = models.TextField(_("summary (English)"), blank=True, max_length=INITIATIVE_SUMMARY_MAX,
+                                  validators=[_summary_limit()])
+    summary_fr = models.TextField(_("summary (French)"), blank=True, max_length=INITIATIVE_SUMMARY_MAX,
+                                  validators=[_summary_limit()])
     jurisdiction = models.ForeignKey(
         "directory.Jurisdiction", verbose_name=_("lead jurisdiction"), on_delete=models.PROTECT, related_name="led_initiatives"
     )
@@ -245,6 +259,8 @@ class Initiative(ContentModel):
     )
     start_date = models.DateField(_("start date"), null=True, blank=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)
+    # The one-time token of the form that created it: the same form sent twice adds one initiative.
+    request_token = models.CharField(_("form token"), max_length=64, blank=True, editable=False)
 
     title = Translated()
     summary = Translated()
@@ -259,7 +275,21 @@ class Initiative(ContentModel):
                 | models.Q(end_date__gte=models.F("start_date")),
                 name="portfolio_initiative_end_after_start",
                 violation_error_message=_("The end date is before the start date."),
-            )
+            ),
+            # SQLite does not enforce lengths: the database refuses an over-long text itself.
+            *(
+                models.CheckConstraint(
+                    condition=LessThanOrEqual(Length(name), limit), name=f"portfolio_initiative_{name}_length",
+                    violation_error_message=_("The title or the summary is too long."),
+                )
+                for name, limit in (("title_en", INITIATIVE_TITLE_MAX), ("title_fr", INITIATIVE_TITLE_MAX),
+                                    ("summary_en", INITIATIVE_SUMMARY_MAX), ("summary_fr", INITIATIVE_SUMMARY_MAX))
+            ),
+            models.UniqueConstraint(
+                fields=["owner", "request_token"], condition=~models.Q(request_token=""),
+                name="portfolio_initiative_one_per_form",
+                violation_error_message=_("This form was already sent: the initiative exists."),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -21,7 +21,7 @@ from carrefour.core.services import (
     model_soft_delete,
     model_update,
 )
-from carrefour.portfolio import commitments as commitment_bridge
+from carrefour.declarations import commitments as commitment_links
 from carrefour.portfolio.models import (
     Achievement,
     Decision,
@@ -217,10 +217,31 @@ def _check_priority(data: dict[str, Any], instance: Initiative | None = None) ->
             raise ApplicationError(_("This priority belongs to another table."), field="priority")
 
 
+def _check_visible_choices(actor: Any, data: dict[str, Any]) -> None:
+    """A table or priority the actor may not see cannot be chosen (nor its existence confirmed)."""
+    from carrefour.core.visibility import can_view
+
+    for name in ("table", "priority"):
+        if data.get(name) is not None and not can_view(actor, data[name]):
+            raise ApplicationError(_("Choose a table and a priority from the lists offered."), field=name)
+
+
+def _previous_submission(actor: Any, request_token: str) -> Initiative | None:
+    if not request_token or actor is None or not actor.is_authenticated:
+        return None
+    return Initiative.objects.filter(owner=actor, request_token=request_token, deleted_at__isnull=True).first()
+
+
 @transaction.atomic
-def initiative_create(*, actor: Any, data: dict[str, Any]) -> Initiative:
+def initiative_create(*, actor: Any, data: dict[str, Any], request_token: str = "") -> Initiative:
+    """Add an initiative. `request_token` is the form's one-time token: sent again, the form
+    returns the initiative it already added instead of adding a second one."""
+    previous = _previous_submission(actor, request_token)
+    if previous is not None:
+        return previous
     data, m2m, commitments = _split(data)
     _check_dates(data)
+    _check_visible_choices(actor, data)
     _check_priority(data)
     table = data.get("table")
     if not can_create_initiative(actor, table=table, jurisdiction_ids=_jurisdiction_ids(data, m2m)):
@@ -229,9 +250,11 @@ def initiative_create(*, actor: Any, data: dict[str, Any]) -> Initiative:
         )
     if table is not None:
         data.setdefault("team", table.team)
+    if request_token and actor is not None and actor.is_authenticated:
+        data["request_token"] = request_token[:64]
     initiative = model_create(model=Initiative, actor=actor, data=data, m2m=m2m)
     if commitments is not None:
-        commitment_bridge.set_links(actor=actor, target=initiative, commitments=commitments)
+        commitment_links.set_links(actor=actor, target=initiative, commitments=commitments)
     return initiative
 
 
@@ -243,6 +266,8 @@ def initiative_update(*, initiative: Initiative, actor: Any, data: dict[str, Any
     data, m2m, commitments = _split(data)
     merged = {"start_date": initiative.start_date, "end_date": initiative.end_date, **data}
     _check_dates(merged)
+    _check_visible_choices(actor, {k: v for k, v in data.items()
+                                   if k in ("table", "priority") and v != getattr(initiative, k)})
     _check_priority(data, initiative)
     new_table = data.get("table", initiative.table)
     if new_table is not None and new_table != initiative.table and not can_edit_table(actor, new_table):
@@ -251,7 +276,7 @@ def initiative_update(*, initiative: Initiative, actor: Any, data: dict[str, Any
             raise ApplicationError(_("You cannot move this initiative to that table."), field="table")
     model_update(instance=initiative, actor=actor, data=data, m2m=m2m, expected_version=expected_version)
     if commitments is not None:
-        commitment_bridge.set_links(actor=actor, target=initiative, commitments=commitments)
+        commitment_links.set_links(actor=actor, target=initiative, commitments=commitments)
     return initiative
 
 

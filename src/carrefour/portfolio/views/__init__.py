@@ -1,0 +1,1 @@
+"""Portfolio pages, one module per concern; they call services and selectors only."""
