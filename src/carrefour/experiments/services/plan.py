@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 import carrefour.stats as stats
@@ -156,23 +157,31 @@ def experiment_update(
     expected_version: int | None = None,
     commitments: Iterable[int] | None = None,
 ) -> Experiment:
-    """Edit a plan. After registration only visibility and links change; the plan is frozen."""
-    _require_editor(actor, experiment)
-    if experiment.is_registered:
-        frozen = [k for k in data if k not in FREE_FIELDS and _differs(experiment, k, data[k])]
-        if frozen:
-            raise ApplicationError(
-                _("This plan is registered and frozen: declare a deviation instead of editing it.")
-            )
-        data = {k: v for k, v in data.items() if k in FREE_FIELDS}
-    else:
-        data = _clean_plan(data)
-        if any(k.startswith("power_") or k in ("arms", "alpha") for k in data):
-            data = _with_power(data, experiment)
-    model_update(instance=experiment, actor=actor, data=data, expected_version=expected_version)
-    if commitments is not None:
-        experiment_set_commitments(experiment=experiment, actor=actor, commitments=commitments)
-    return experiment
+    """Edit a plan. After registration only visibility and links change; the plan is frozen.
+
+    The changes are worked out against the stored record, never against `experiment` as
+    given: a ModelForm bound to it has already copied the submitted values onto it, so
+    comparing with it would find nothing changed and save nothing.
+    """
+    with transaction.atomic():
+        stored = Experiment.objects.select_for_update().get(pk=experiment.pk)
+        _require_editor(actor, stored)
+        if stored.is_registered:
+            frozen = [k for k in data if k not in FREE_FIELDS and _differs(stored, k, data[k])]
+            if frozen:
+                raise ApplicationError(
+                    _("This plan is registered and frozen: declare a deviation instead of editing it.")
+                )
+            data = {k: v for k, v in data.items() if k in FREE_FIELDS}
+        else:
+            data = _clean_plan(data)
+            if any(k.startswith("power_") or k in ("arms", "alpha") for k in data):
+                data = _with_power(data, stored)
+        model_update(instance=stored, actor=actor, data=data, expected_version=expected_version)
+        if commitments is not None:
+            experiment_set_commitments(experiment=stored, actor=actor, commitments=commitments)
+    experiment.refresh_from_db()
+    return stored
 
 
 def _differs(experiment: Experiment, key: str, value: Any) -> bool:

@@ -1,0 +1,64 @@
+"""Edits through the pages are saved: the database holds what the page says it saved."""
+
+from __future__ import annotations
+
+from carrefour.experiments.models import Experiment
+from tests.experiments.factories import make_experiment
+
+
+def _plan_post(experiment: Experiment, **overrides) -> dict:
+    """The draft plan form as the edit page would send it back, with some fields changed."""
+    form = {
+        "title_en": experiment.title_en, "title_fr": experiment.title_fr,
+        "intervention_type": experiment.intervention_type, "outcome_domain": experiment.outcome_domain,
+        "jurisdiction": experiment.jurisdiction_id, "team": experiment.team_id or "",
+        "visibility": experiment.visibility,
+        "unit_id_column": experiment.unit_id_column, "treatment_column": experiment.treatment_column,
+        "adjust": experiment.adjust, "alpha": str(experiment.alpha),
+        "covariates": ", ".join(experiment.covariates), "strata": ", ".join(experiment.strata),
+        "version": experiment.version,
+        "arms-TOTAL_FORMS": str(len(experiment.arms)), "arms-INITIAL_FORMS": str(len(experiment.arms)),
+        "outcomes-TOTAL_FORMS": str(len(experiment.outcomes)),
+        "outcomes-INITIAL_FORMS": str(len(experiment.outcomes)),
+        "save": "1",
+    }
+    for i, arm in enumerate(experiment.arms):
+        form.update({f"arms-{i}-label": arm["label"], f"arms-{i}-name_en": arm["name_en"],
+                     f"arms-{i}-name_fr": arm["name_fr"], f"arms-{i}-allocation": str(arm["allocation"])})
+    for i, outcome in enumerate(experiment.outcomes):
+        form.update({f"outcomes-{i}-column": outcome["column"], f"outcomes-{i}-kind": outcome["kind"],
+                     f"outcomes-{i}-label_en": outcome["label_en"], f"outcomes-{i}-label_fr": outcome["label_fr"]})
+        if outcome.get("primary"):
+            form[f"outcomes-{i}-primary"] = "on"
+    form.update(overrides)
+    return form
+
+
+def test_settings_of_a_registered_experiment_are_saved(owner, team, client):
+    experiment = make_experiment(owner, team=team, register=True, visibility="public")
+    client.force_login(owner)
+    response = client.post(f"/en/experiments/{experiment.pk}/edit/", {"visibility": "private", "initiative": ""})
+    assert response.status_code == 302
+    assert Experiment.objects.get(pk=experiment.pk).visibility == "private"
+
+
+def test_an_owner_withdraws_an_experiment_and_the_public_no_longer_sees_it(owner, team, client):
+    experiment = make_experiment(owner, team=team, register=True, visibility="public", title_en="Withdrawn trial")
+    client.force_login(owner)
+    client.post(f"/en/experiments/{experiment.pk}/edit/", {"visibility": "private", "initiative": ""})
+    client.logout()
+    assert client.get(experiment.get_absolute_url()).status_code == 404
+    assert "Withdrawn trial" not in client.get("/en/experiments/").content.decode()
+
+
+def test_title_and_visibility_of_a_draft_plan_are_saved(owner, team, client):
+    experiment = make_experiment(owner, team=team, visibility="public")
+    client.force_login(owner)
+    response = client.post(
+        f"/en/experiments/{experiment.pk}/edit/",
+        _plan_post(experiment, title_en="A better title", visibility="members"),
+    )
+    assert response.status_code == 302
+    saved = Experiment.objects.get(pk=experiment.pk)
+    assert (saved.title_en, saved.visibility) == ("A better title", "members")
+    assert saved.version == experiment.version + 1
