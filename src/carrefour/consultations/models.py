@@ -222,9 +222,17 @@ class Flag(BaseModel):
     comment = models.ForeignKey(Comment, on_delete=models.PROTECT, related_name="flags")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reason = models.CharField(_("reason"), max_length=300, blank=True)
+    # A moderator who reviewed the flag and found nothing wrong sets it aside; it is kept, and no longer counts.
+    dismissed_at = models.DateTimeField(null=True, blank=True)
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["comment", "user"], name="consultations_flag_once")]
+
+    def __str__(self) -> str:
+        return f"flag #{self.pk} on comment #{self.comment_id}"
 
 
 class ThemeResponse(BaseModel):

@@ -11,6 +11,7 @@ from carrefour.consultations.models import (
     Answer,
     Comment,
     Consultation,
+    Flag,
     Paragraph,
     Question,
     Support,
@@ -74,28 +75,37 @@ def comment_threads(*, consultation: Consultation, user: Any, moderator: bool = 
         .order_by("created_at", "id")
     )
     supported: set[int] = set()
+    flagged: set[int] = set()
     if user is not None and user.is_authenticated:
         supported = set(
             Support.objects.filter(user=user, comment__consultation=consultation).values_list("comment_id", flat=True)
         )
+        flagged = set(
+            Flag.objects.filter(user=user, comment__consultation=consultation).values_list("comment_id", flat=True)
+        )
     threads: dict[Any, list[Comment]] = {}
     for comment in top:
-        comment.supported = comment.pk in supported
+        comment.supported, comment.flagged = comment.pk in supported, comment.pk in flagged
         for reply in comment.thread:
-            reply.supported = reply.pk in supported
+            reply.supported, reply.flagged = reply.pk in supported, reply.pk in flagged
         threads.setdefault(comment.paragraph_id, []).append(comment)
     return threads
 
 
 def moderation_queue(*, consultation: Consultation) -> QuerySet[Comment]:
-    """Comments a moderator should look at: hidden pending review, hidden, or flagged."""
+    """Comments a moderator should look at: hidden pending review, hidden, or with flags still to review."""
     return (
         Comment.objects.filter(consultation=consultation)
         .filter(Q(state__in=[Comment.State.PENDING, Comment.State.HIDDEN]) | Q(flag_count__gt=0))
         .select_related("author__jurisdiction", "author__organization", "paragraph", "moderated_by")
-        .prefetch_related("flags")
+        .prefetch_related(Prefetch("flags", queryset=Flag.objects.select_related("dismissed_by").order_by("created_at")))
         .order_by("-state", "-flag_count", "created_at")
     )
+
+
+def flag_get(*, consultation: Consultation, pk: int) -> Flag | None:
+    """One flag on a comment of this consultation (for its moderators)."""
+    return Flag.objects.filter(pk=pk, comment__consultation=consultation).select_related("comment").first()
 
 
 def question_tallies(*, consultation: Consultation, lang: str) -> list[dict[str, Any]]:

@@ -1,6 +1,10 @@
 """Consultation writes, one module per concern; every public name is importable from here. All audited."""
 
-from carrefour.consultations.services.comments import comment_create, comment_support
+from carrefour.consultations.services.comments import (
+    comment_create,
+    comment_support,
+    comment_support_withdraw,
+)
 from carrefour.consultations.services.common import (
     FLAGS_TO_HIDE,
     MANAGE_ROLES,
@@ -22,6 +26,7 @@ from carrefour.consultations.services.moderation import (
     comment_hide,
     comment_moderation_notify,
     comment_restore,
+    flag_dismiss,
 )
 from carrefour.consultations.services.questions import (
     answers_submit,
@@ -39,8 +44,8 @@ from carrefour.consultations.services.what_we_heard import (
 __all__ = [
     "FLAGS_TO_HIDE", "MANAGE_ROLES", "MAX_LENGTH", "MAX_REPLY_LENGTH", "MIN_LENGTH",
     "answers_submit", "can_manage", "can_moderate", "clean_text", "comment_create", "comment_flag", "comment_hide",
-    "comment_moderation_notify", "comment_restore", "comment_support", "consultation_create",
-    "consultation_open_for_declaration", "is_verified", "paragraphs_from_declaration", "question_add",
+    "comment_moderation_notify", "comment_restore", "comment_support", "comment_support_withdraw", "consultation_create",
+    "consultation_open_for_declaration", "flag_dismiss", "is_verified", "paragraphs_from_declaration", "question_add",
     "question_move", "question_retire", "question_update", "report_publish", "theme_response_save",
     "theme_response_withdraw",
 ]

@@ -1,4 +1,4 @@
-"""Comments, replies and "+1" support."""
+"""Comments, replies, and "+1" support given or withdrawn."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from carrefour.consultations.services.common import (
 )
 from carrefour.core.exceptions import ApplicationError
 from carrefour.core.ratelimit import rate_limit_hit
-from carrefour.core.services import model_create
+from carrefour.core.services import audit_log, model_create
 
 
 def _kind_code(user: Any) -> str:
@@ -113,5 +113,22 @@ def comment_support(*, comment: Comment, user: Any) -> Comment:
         raise ApplicationError(_("You already support this comment.")) from None
     Comment.objects.filter(pk=comment.pk).update(support_count=F("support_count") + 1)
     comment.refresh_from_db(fields=["support_count"])
+    audit_log(instance=comment, actor=user, action="event", note="supported",
+              changes={"support_count": [comment.support_count - 1, comment.support_count]})
+    return comment
+
+
+@transaction.atomic
+def comment_support_withdraw(*, comment: Comment, user: Any) -> Comment:
+    """Take back this person's "+1" while the consultation is open; audited."""
+    require_participant(user, comment.consultation)
+    require_open(comment.consultation)
+    deleted, _by_model = Support.objects.filter(comment=comment, user=user).delete()
+    if not deleted:
+        raise ApplicationError(_("You do not support this comment."))
+    Comment.objects.filter(pk=comment.pk, support_count__gt=0).update(support_count=F("support_count") - 1)
+    comment.refresh_from_db(fields=["support_count"])
+    audit_log(instance=comment, actor=user, action="event", note="support withdrawn",
+              changes={"support_count": [comment.support_count + 1, comment.support_count]})
     return comment
 

@@ -22,7 +22,7 @@ from carrefour.core.services import audit_log, model_update
 
 @transaction.atomic
 def comment_flag(*, comment: Comment, user: Any, reason: str = "") -> Comment:
-    """Report a comment; at three reports since its last review it is hidden pending review."""
+    """Report a comment; at three reports since its last review (not dismissed) it is hidden pending review."""
     if not is_verified(user):
         raise ApplicationError(_("Sign in with a verified email address to take part."))
     if comment.author_id == user.pk:
@@ -34,7 +34,7 @@ def comment_flag(*, comment: Comment, user: Any, reason: str = "") -> Comment:
         raise ApplicationError(_("You have already flagged this comment.")) from None
     Comment.objects.filter(pk=comment.pk).update(flag_count=F("flag_count") + 1)
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
-    flags = comment.flags.all()
+    flags = comment.flags.filter(dismissed_at__isnull=True)
     if comment.moderated_at is not None:
         flags = flags.filter(created_at__gt=comment.moderated_at)
     if comment.state == Comment.State.VISIBLE and flags.count() >= FLAGS_TO_HIDE:
@@ -45,6 +45,21 @@ def comment_flag(*, comment: Comment, user: Any, reason: str = "") -> Comment:
                   note=f"hidden automatically after {FLAGS_TO_HIDE} flags")
         _notify(comment, "pending")
     return comment
+
+
+@transaction.atomic
+def flag_dismiss(*, flag: Flag, actor: Any, reason: str = "") -> Flag:
+    """Set a flag aside after review: it is kept and audited, and no longer counts towards hiding the comment."""
+    flag = Flag.objects.select_for_update().select_related("comment__consultation").get(pk=flag.pk)
+    if not can_moderate(user=actor, consultation=flag.comment.consultation):
+        raise ApplicationError(_("Only moderators can dismiss flags."))
+    if flag.dismissed_at is not None:
+        raise ApplicationError(_("This flag was already dismissed."))
+    model_update(instance=flag, actor=actor, note=clean_text(reason)[:500],
+                 data={"dismissed_at": timezone.now(), "dismissed_by": actor})
+    # flag_count counts the flags still to review: the moderation queue lists comments that have some.
+    Comment.objects.filter(pk=flag.comment_id, flag_count__gt=0).update(flag_count=F("flag_count") - 1)
+    return flag
 
 
 def _moderate(*, comment: Comment, actor: Any, reason: str, state: str, event: str) -> Comment:

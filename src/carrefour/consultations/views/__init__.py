@@ -1,13 +1,13 @@
 """Consultation pages: thin views over selectors and services, one module per concern."""
 
-from carrefour.consultations.views.comments import comment_new, flag, reply, support
+from carrefour.consultations.views.comments import comment_new, flag, reply, support, unsupport
 from carrefour.consultations.views.consultations import (
     EXPORT_COLUMNS,
     detail,
     index,
     open_for_declaration,
 )
-from carrefour.consultations.views.moderation import hide, moderation, restore
+from carrefour.consultations.views.moderation import flag_dismiss, hide, moderation, restore
 from carrefour.consultations.views.questions import (
     answers,
     question_edit,
@@ -26,7 +26,7 @@ from carrefour.consultations.views.what_we_heard import (
 )
 
 __all__ = [
-    "EXPORT_COLUMNS", "answers", "comment_new", "comments_export", "detail", "flag", "hide", "index", "moderation",
+    "EXPORT_COLUMNS", "answers", "comment_new", "comments_export", "detail", "flag", "flag_dismiss", "hide", "index", "moderation",
     "open_for_declaration", "question_edit", "question_move", "question_retire", "questions", "reply", "report",
-    "report_pdf", "report_publish", "response_add", "response_edit", "response_withdraw", "restore", "support",
+    "report_pdf", "report_publish", "response_add", "response_edit", "response_withdraw", "restore", "support", "unsupport",
 ]

@@ -52,15 +52,19 @@ def comment_new(request, slug):
     })
 
 
-def comment_response(request, consultation, comment):
-    """htmx gets the comment's card back; everyone else goes back to the page."""
+def comment_response(request, consultation, comment, *, notice=None, error=None):
+    """htmx gets the comment's card back, saying what happened; everyone else goes back to the page and its message."""
     if request.headers.get("HX-Request"):
         card = selectors.comment_card(comment=comment, user=request.user)
         html = render_to_string("consultations/partials/_comment.html", {
             "comment": card, "consultation": consultation, "reply": card.parent_id is not None,
-            **roles(request, consultation),
+            "notice": notice, "error": error, **roles(request, consultation),
         }, request=request)
         return HttpResponse(html)
+    if error:
+        messages.error(request, error)
+    elif notice:
+        messages.success(request, notice)
     return redirect(f"{consultation.get_absolute_url()}#{comment.anchor}")
 
 
@@ -86,29 +90,37 @@ def reply(request, slug, pk):
     return redirect(f"{consultation.get_absolute_url()}#{parent.anchor}")
 
 
-@login_required
-@require_POST
-def support(request, slug, pk):
+def _comment_action(request, slug, pk, action, notice):
     consultation = consultation_or_404(request, slug)
     comment = comment_or_404(request, consultation, pk)
     try:
-        services.comment_support(comment=comment, user=request.user)
+        action(comment)
     except ApplicationError as exc:
-        messages.error(request, str(exc))
-    return comment_response(request, consultation, comment)
+        return comment_response(request, consultation, comment, error=str(exc))
+    return comment_response(request, consultation, comment, notice=notice)
+
+
+@login_required
+@require_POST
+def support(request, slug, pk):
+    return _comment_action(request, slug, pk, lambda c: services.comment_support(comment=c, user=request.user),
+                           _("Thank you: your support was counted."))
+
+
+@login_required
+@require_POST
+def unsupport(request, slug, pk):
+    return _comment_action(request, slug, pk,
+                           lambda c: services.comment_support_withdraw(comment=c, user=request.user),
+                           _("Your support was withdrawn."))
 
 
 @login_required
 @require_POST
 def flag(request, slug, pk):
-    consultation = consultation_or_404(request, slug)
-    comment = comment_or_404(request, consultation, pk)
     form = forms.FlagForm(request.POST)
-    if form.is_valid():
-        try:
-            services.comment_flag(comment=comment, user=request.user, reason=form.cleaned_data["reason"])
-        except ApplicationError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("Thank you: a moderator will review this comment."))
-    return comment_response(request, consultation, comment)
+    # Too long a reason is cut by the service rather than lose the flag.
+    reason = form.cleaned_data["reason"] if form.is_valid() else request.POST.get("reason", "")
+    return _comment_action(request, slug, pk,
+                           lambda c: services.comment_flag(comment=c, user=request.user, reason=reason),
+                           _("Thank you: you flagged this comment, and a moderator will review it."))

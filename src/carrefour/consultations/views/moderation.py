@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -42,6 +44,24 @@ def hide(request, slug, pk):
 @require_POST
 def restore(request, slug, pk):
     return _moderate(request, slug, pk, services.comment_restore, _("The comment is visible again; its author was told."))
+
+
+@login_required
+@require_POST
+def flag_dismiss(request, slug, pk):
+    consultation = consultation_or_404(request, slug)
+    if not services.can_moderate(user=request.user, consultation=consultation):
+        raise PermissionDenied
+    flag = selectors.flag_get(consultation=consultation, pk=pk)
+    if flag is None:
+        raise Http404
+    try:
+        services.flag_dismiss(flag=flag, actor=request.user, reason=request.POST.get("reason", ""))
+    except ApplicationError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The flag was dismissed; the comment stays as it is."))
+    return redirect(reverse("consultations:moderation", args=[consultation.slug]) + f"#q-{flag.comment_id}")
 
 
 @login_required
