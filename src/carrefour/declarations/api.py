@@ -71,12 +71,12 @@ def declaration_detail(request: HttpRequest, slug: str):
     if d is None:
         raise Http404
     commitments = selectors.commitments_of(declaration=d).select_related("declaration")
-    endorsements = d.endorsements.select_related("jurisdiction").order_by("endorsed_on", "id")
+    endorsements = selectors.endorsements_of(declaration=d)
     return {
         **_declaration(d),
         "preamble_en": d.preamble_en, "preamble_fr": d.preamble_fr,
         "closing_en": d.closing_en, "closing_fr": d.closing_fr,
-        "versions": list(d.versions.order_by("number").values_list("number", flat=True)),
+        "versions": sorted(v.number for v in selectors.versions_of(declaration=d)),
         "commitments": [{"number": c.number, "title_en": c.title_en, "title_fr": c.title_fr, "text_en": c.text_en,
                          "text_fr": c.text_fr, "url": c.get_absolute_url()} for c in commitments],
         "endorsements": [{"jurisdiction": e.jurisdiction.code, "signatory_name": e.signatory_name,

@@ -86,6 +86,11 @@ def version_get(*, declaration: Declaration, number: int):
     return declaration.versions.filter(number=number).first()
 
 
+def endorsements_of(*, declaration: Declaration) -> models.QuerySet:
+    """Every endorsement of the declaration, withdrawn ones too, in the order they were given."""
+    return declaration.endorsements.select_related("jurisdiction").order_by("endorsed_on", "id")
+
+
 def endorsement_get(*, declaration: Declaration, pk: int):
     from carrefour.declarations.models import Endorsement
 
