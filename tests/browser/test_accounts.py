@@ -66,8 +66,10 @@ def test_sign_up_verify_sign_in_switch_language_and_browse(page, directory_demo)
     _submit(page)
     page.wait_for_url(re.compile(r"/en/$"))
 
-    page.goto(base + "/en/directory/me/")
+    response = page.goto(base + "/en/directory/me/")
     assert "Public servant, Ontario" in page.content()
+    # A page for one signed-in person: no shared proxy nor the browser's disk may keep it.
+    assert {"private", "no-store"} <= {d.strip() for d in response.headers["cache-control"].split(",")}
     assert_accessible(page, "me-en")
     _toggle_language(page)
     page.wait_for_url(re.compile(r"/fr/directory/me/$"))
