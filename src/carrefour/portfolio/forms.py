@@ -7,6 +7,7 @@ from carrefour.core.forms import DateInput
 from carrefour.declarations import commitments as commitment_links
 from carrefour.directory.models import Jurisdiction, Organization, Team
 from carrefour.portfolio.models import (
+    SUMMARY_TOO_LONG,
     Achievement,
     Decision,
     Facet,
@@ -53,6 +54,10 @@ class InitiativeForm(forms.ModelForm):
             "partner_jurisdictions": forms.CheckboxSelectMultiple,
             "start_date": DateInput,
             "end_date": DateInput,
+        }
+        error_messages = {
+            "summary_en": {"max_length": SUMMARY_TOO_LONG},
+            "summary_fr": {"max_length": SUMMARY_TOO_LONG},
         }
 
     def __init__(self, *args, tables, priorities, **kwargs):

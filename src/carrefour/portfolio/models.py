@@ -217,9 +217,11 @@ INITIATIVE_TITLE_MAX = 250
 INITIATIVE_SUMMARY_MAX = 2000
 
 
+SUMMARY_TOO_LONG = _("Keep the summary to %(limit_value)d characters at most (it has %(show_value)d).")
+
+
 def _summary_limit() -> MaxLengthValidator:
-    return MaxLengthValidator(INITIATIVE_SUMMARY_MAX, message=_(
-        "Keep the summary to %(limit_value)d characters at most (it has %(show_value)d)."))
+    return MaxLengthValidator(INITIATIVE_SUMMARY_MAX, message=SUMMARY_TOO_LONG)
 
 
 class Initiative(ContentModel):
