@@ -58,7 +58,7 @@ def test_sign_up_sends_a_verification_email_then_confirming_signs_in(ontario):
     assert client.get("/en/directory/me/").status_code == 302
 
     (message,) = mail.outbox
-    assert message.to == ["Raj.Patel@Ontario.ca"] or message.to == ["raj.patel@ontario.ca"]
+    assert message.to == ["raj.patel@ontario.ca"]  # allauth keeps addresses in lower case
     assert message.subject.startswith("[Carrefour] ")
     _confirm(client, message)
 
