@@ -106,6 +106,27 @@ def test_comment_moderate_publish_and_compare(page, browser, demo):
         moderator.locator(f"#comment-{comment.pk} .cf-badge", has_text="You support this").wait_for()
         assert "1 person supports this" in moderator.locator(f"#comment-{comment.pk}").inner_text()
         assert comment.supports.count() == 1
+        moderator.locator(f"#comment-{comment.pk} p.cf-notice", has_text="Thank you: your support was counted.").wait_for()
+        # The +1 can be withdrawn, in place too, and the card says so.
+        moderator.locator(f"#comment-{comment.pk} button", has_text="Withdraw my +1").click()
+        moderator.locator(f"#comment-{comment.pk} p.cf-notice", has_text="Your support was withdrawn.").wait_for()
+        assert comment.supports.count() == 0
+        assert_accessible(moderator, "support-withdrawn-en")
+        # Flagging confirms to the flagger in the card; a moderator dismisses the flag from the queue.
+        card = moderator.locator(f"#comment-{comment.pk}")
+        card.locator("summary", has_text="Flag").click()
+        card.locator(f"#flag-{comment.pk}").fill("Checking the flag")
+        card.locator("button", has_text="Flag for review").click()
+        moderator.locator(f"#comment-{comment.pk} p.cf-notice", has_text="you flagged this comment").wait_for()
+        assert "You flagged this comment for review" in moderator.locator(f"#comment-{comment.pk}").inner_text()
+        flag = comment.flags.get(reason="Checking the flag")
+        moderator.goto(base + "/en/consultations/oecd-draft-declaration/moderation/")
+        with moderator.expect_navigation():
+            moderator.locator(f"#flag-{flag.pk} button", has_text="Dismiss this flag").click()
+        assert "The flag was dismissed; the comment stays as it is." in moderator.content()
+        flag.refresh_from_db()
+        assert flag.dismissed_at is not None
+        assert_accessible(moderator, "flag-dismissed-en")
 
         # 3. The secretariat publishes a new version and compares it with the last, in both languages.
         moderator.goto(base + "/en/declarations/declaration-on-service/")
@@ -123,6 +144,11 @@ def test_comment_moderate_publish_and_compare(page, browser, demo):
         moderator.goto(base + "/fr/declarations/declaration-on-service/versions/compare/?a=1&b=2")
         assert moderator.locator("ins.cf-diff-ins").count() > 0
         assert_accessible(moderator, "compare-fr")
+        # A version that does not exist: a 404 that says which versions do.
+        response = moderator.goto(base + "/en/declarations/declaration-on-service/versions/compare/?a=1&b=99")
+        assert response.status == 404
+        assert "There is no such version to compare." in moderator.locator(".cf-error-summary[role=alert]").inner_text()
+        assert_accessible(moderator, "compare-missing-en")
 
         # 4. What's new lists the new version, in both languages.
         moderator.goto(base + "/en/whats-new/")
