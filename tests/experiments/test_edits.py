@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from carrefour.experiments import services
 from carrefour.experiments.models import Experiment
-from tests.experiments.factories import make_experiment
+from tests.experiments.factories import make_experiment, plan_data
 
 
 def _plan_post(experiment: Experiment, **overrides) -> dict:
@@ -62,3 +63,41 @@ def test_title_and_visibility_of_a_draft_plan_are_saved(owner, team, client):
     saved = Experiment.objects.get(pk=experiment.pk)
     assert (saved.title_en, saved.visibility) == ("A better title", "members")
     assert saved.version == experiment.version + 1
+
+
+# --- a new plan is seen by its team only ------------------------------------------------
+
+
+def _new_draft(owner, *, team) -> Experiment:
+    """A draft created as the plan form would, before anyone chose who sees it."""
+    data = plan_data(team=team, title_en="Untold draft", ethics_en="Sensitive ethics notes",
+                     population_en="Recipients in crisis")
+    del data["visibility"]
+    return services.experiment_create(actor=owner, data=data)
+
+
+def test_a_new_plan_is_seen_by_its_team_or_by_its_owner_alone(owner, team):
+    assert _new_draft(owner, team=team).visibility == "members"
+    assert _new_draft(owner, team=None).visibility == "private"
+    assert Experiment._meta.get_field("visibility").default == "private"
+
+
+def test_the_new_plan_form_starts_visible_to_the_team(owner, client):
+    client.force_login(owner)
+    form = client.get("/en/experiments/new/").context["form"]
+    assert form["visibility"].value() == "members"
+
+
+def test_anonymous_readers_see_nothing_of_a_new_draft(owner, team, client):
+    draft = _new_draft(owner, team=team)
+    for url in ("/en/experiments/", "/api/experiments/", "/sitemap-experiments.xml"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = response.content.decode()
+        assert "Untold draft" not in body and f"/experiments/{draft.pk}/" not in body, url
+    export = b"".join(client.get("/en/experiments/?format=csv").streaming_content).decode()
+    assert "Untold draft" not in export
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    assert client.get(f"/api/experiments/{draft.pk}/").status_code == 404
+    client.force_login(owner)
+    assert "Sensitive ethics notes" in client.get(draft.get_absolute_url()).content.decode()

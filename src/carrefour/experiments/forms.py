@@ -8,9 +8,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from carrefour.core.models import Visibility
 from carrefour.core.visibility import visible_to
 from carrefour.declarations import commitments as commitment_links
 from carrefour.directory.models import Jurisdiction, Team
+from carrefour.directory.selectors import user_teams
 from carrefour.experiments import plan as plan_module
 from carrefour.experiments.models import (
     Experiment,
@@ -85,6 +87,12 @@ class PlanForm(forms.ModelForm):
         self.fields["commitments"].choices = commitment_choices()
         if not self.fields["commitments"].choices:
             del self.fields["commitments"]
+        self.fields["visibility"].help_text = _(
+            "A new plan is seen by its team only. Make it public once the team has chosen what to withhold."
+        )
+        if self.instance.pk is None and "visibility" not in self.initial:
+            in_a_team = user is not None and user.is_authenticated and user_teams(user=user).exists()
+            self.initial["visibility"] = Visibility.MEMBERS if in_a_team else Visibility.PRIVATE
         if self.instance.pk:
             self.initial.setdefault("covariates", ", ".join(self.instance.covariates))
             self.initial.setdefault("strata", ", ".join(self.instance.strata))

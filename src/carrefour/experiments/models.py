@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext, pgettext_lazy
 
 from carrefour.core.i18n import Translated
-from carrefour.core.models import BaseModel, ContentModel
+from carrefour.core.models import BaseModel, ContentModel, Visibility
 
 
 class InterventionType(models.TextChoices):
@@ -78,6 +78,11 @@ class Experiment(ContentModel):
     analysis_plan_fr = models.TextField(_("analysis plan (French)"), blank=True)
     ethics_en = models.TextField(_("ethics and privacy notes (English)"), blank=True)
     ethics_fr = models.TextField(_("ethics and privacy notes (French)"), blank=True)
+    # A new plan is seen by its team only (its owner when it has no team) until the team has
+    # chosen what to withhold and opens it; `experiment_create` picks members or private.
+    visibility = models.CharField(
+        _("visibility"), max_length=12, choices=Visibility.choices, default=Visibility.PRIVATE, db_index=True
+    )
 
     intervention_type = models.CharField(
         _("intervention type"), max_length=20, choices=InterventionType.choices, db_index=True

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 import carrefour.stats as stats
 from carrefour.core.exceptions import ApplicationError
+from carrefour.core.models import Visibility
 from carrefour.core.services import model_create, model_update
 from carrefour.declarations import commitments as commitment_links
 from carrefour.experiments import plan as plan_module
@@ -143,6 +144,8 @@ def experiment_create(*, actor: Any, data: dict[str, Any], commitments: Iterable
     if actor is None or not actor.is_authenticated:
         raise ApplicationError(_("Sign in to plan an experiment."))
     data = _with_power(_clean_plan(data), None)
+    if not data.get("visibility"):
+        data["visibility"] = Visibility.MEMBERS if data.get("team") else Visibility.PRIVATE
     experiment = model_create(model=Experiment, actor=actor, data=data)
     if commitments is not None:
         experiment_set_commitments(experiment=experiment, actor=actor, commitments=commitments)
