@@ -89,3 +89,17 @@ def test_comparing_existing_versions_still_works(client, two_versions):
     response = client.get(reverse("declarations:compare", args=[two_versions.slug]) + "?a=1&b=2")
     assert response.status_code == 200
     assert 'role="alert"' not in response.content.decode()
+
+
+def test_refusals_follow_the_one_rule(client):
+    team = TeamFactory()
+    private = DeclarationFactory(team=team, visibility="private", status=Declaration.Status.DRAFTING)
+    public = DeclarationFactory(team=team, status=Declaration.Status.DRAFTING)
+    CommitmentFactory(declaration=public, number=1)
+    client.force_login(UserFactory())
+    for name, args in (("edit", []), ("commitment_add", []), ("commitment_edit", [1]), ("compare", [])):
+        assert client.get(reverse(f"declarations:{name}", args=[private.slug, *args])).status_code == 404, name
+    for name, args in (("edit", []), ("commitment_add", []), ("commitment_edit", [1])):
+        assert client.get(reverse(f"declarations:{name}", args=[public.slug, *args])).status_code == 403, name
+    assert client.get(reverse("declarations:commitment_edit", args=[public.slug, 9])).status_code == 404
+    assert client.post(reverse("declarations:withdraw", args=[public.slug, 12345]), {"reason": "x"}).status_code == 404
