@@ -17,7 +17,7 @@ from .errors import StatsError
 from .labels import label, normalize_user_label, sort_labels
 from .multitest import METHODS, adjust_p_values
 from .sources import NUMERIC_KINDS, Column, Source, check_columns, open_source
-from .sql import moments_sql, residuals_sql, transpile
+from .sql import merge_blocks, moments_sql, order_key, residuals_sql, transpile
 
 
 @dataclass(frozen=True)
@@ -230,12 +230,13 @@ def _analyze(
     z_cols = [columns[c] for c in covariates]
     y_cols = [columns[c] for c in outcomes]
     n_z, n_y = len(z_cols), len(y_cols)
-    rows = source.fetch(
-        transpile(
-            moments_sql(source.relation, keys=key_cols, reasons=reasons, values=[*z_cols, *y_cols]),
-            source.dialect,
-        )
+    block = source.deterministic()
+    sql = moments_sql(
+        source.relation, keys=key_cols, reasons=reasons, values=[*z_cols, *y_cols], block=block
     )
+    rows = source.fetch(transpile(sql, source.dialect))
+    if block is not None:
+        rows = merge_blocks(rows, len(key_cols), n_z + n_y)
 
     cells, dropped, raw_arms, total = _read_moments(
         rows, len(key_cols), n_z + n_y, reasons, len(strata), subgroup is not None
@@ -393,7 +394,8 @@ def _read_moments(
     dropped: dict[str, int] = {}
     raw_arms: set[str] = set()
     total = 0
-    for row in rows:
+    # A GROUP BY returns its rows in any order; every later sum runs over them in key order.
+    for row in sorted(rows, key=lambda r: order_key(r[: n_keys + 1])):
         keys = tuple(row[:n_keys])
         reason = int(row[n_keys])
         count = int(row[n_keys + 1])
@@ -530,8 +532,9 @@ def _standard_errors(
         cells=coefficient_rows,
         cluster=cluster,
         leverage=cluster is None,
+        block=source.deterministic(),
     )
-    rows = source.fetch(transpile(sql, source.dialect))
+    rows = sorted(source.fetch(transpile(sql, source.dialect)), key=lambda r: order_key(r[:2]))
     keys_of = [row.keys for row in coefficient_rows]
     if cluster is None:
         sums = {keys_of[int(r[0])]: [_float(v) for v in r[1:]] for r in rows}

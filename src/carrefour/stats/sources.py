@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal, Self
 import duckdb
 
 from .errors import StatsError
-from .sql import quote
+from .sql import block_sql, quote
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -75,6 +76,16 @@ class Source:
         """Run one query written in this source's dialect and return its rows."""
         raise NotImplementedError
 
+    def deterministic(self) -> str | None:
+        """Make aggregates reproducible; return the SQL expression of each row's block.
+
+        A block is read by one thread from start to end, so its partial sums are the same
+        on every run and the caller combines blocks in order (see :mod:`.sql`). ``None``:
+        the source's aggregates do not depend on thread timing (or the engine's own
+        parallel plans decide, as PostgreSQL's and Spark's do).
+        """
+        return None
+
     def close(self) -> None:
         """Release the connection."""
 
@@ -90,13 +101,26 @@ class DuckDBSource(Source):
 
     dialect = "duckdb"
 
-    def __init__(self, connection: duckdb.DuckDBPyConnection, relation: str, what: str) -> None:
+    #: More row groups than this and the per-block results grow too long: one thread reads.
+    MAX_BLOCKS = 20_000
+
+    def __init__(
+        self,
+        connection: duckdb.DuckDBPyConnection,
+        relation: str,
+        what: str,
+        file: Path | None = None,
+    ) -> None:
         # DuckDB draws a progress bar on stdout for long queries; stdout carries --json.
         connection.execute("SET enable_progress_bar = false")
         self._con = connection
         self.relation = relation
         self._what = what
+        self._file = file
         self._columns: dict[str, Column] | None = None
+        self._block: str | None = None
+        self._prepared = False
+        self._scratch: tempfile.TemporaryDirectory[str] | None = None
 
     @classmethod
     def from_file(cls, path: str | os.PathLike[str]) -> DuckDBSource:
@@ -124,7 +148,7 @@ class DuckDBSource(Source):
         con = duckdb.connect(":memory:")
         try:
             con.execute(f"CREATE VIEW src AS SELECT * FROM {reader}")
-            source = cls(con, "src", f"{kind} file '{file}'")
+            source = cls(con, "src", f"{kind} file '{file}'", file)
             source.columns()
             empty = not con.execute("SELECT 1 FROM src LIMIT 1").fetchall()
         except duckdb.Error as error:
@@ -168,6 +192,49 @@ class DuckDBSource(Source):
         except duckdb.Error as error:
             raise StatsError(f"query on {self._what} failed: {_one_line(error)}") from error
 
+    def deterministic(self) -> str | None:
+        """Number rows by Parquet row group; a CSV is first copied, in order, to Parquet.
+
+        DuckDB reads a Parquet file one row group per thread task. A CSV has no row
+        number, so it is written once, in file order, to a temporary Parquet file, which
+        the passes then read in parallel instead of parsing the text each time. A DuckDB
+        table, or a file of too many row groups, is read by one thread.
+        """
+        if self._prepared:
+            return self._block
+        self._prepared = True
+        file = self._file
+        try:
+            if file is not None and file.suffix.lower() == ".csv":
+                self._scratch = tempfile.TemporaryDirectory(prefix="carrefour-stats-")
+                file = Path(self._scratch.name) / "data.parquet"
+                # One thread writes it: row groups of a fixed size, whatever the machine,
+                # so that the blocks (and the last digits) do not depend on the cores.
+                threads = self._con.execute("SELECT current_setting('threads')").fetchall()
+                self._con.execute("SET threads = 1")
+                self._con.execute(
+                    f"COPY (SELECT * FROM {self.relation}) TO {_literal(str(file))} "
+                    "(FORMAT parquet)"
+                )
+                self._con.execute(f"SET threads = {int(threads[0][0])}")
+            if file is not None:
+                path = _literal(str(file))
+                sizes = [
+                    int(r[1])
+                    for r in self._con.execute(
+                        "SELECT row_group_id, ANY_VALUE(row_group_num_rows) "
+                        f"FROM parquet_metadata({path}) GROUP BY ALL ORDER BY 1"
+                    ).fetchall()
+                ]
+                if len(sizes) <= self.MAX_BLOCKS:
+                    self.relation = f"read_parquet({path})"
+                    self._block = block_sql(sizes)
+                    return self._block
+        except duckdb.Error as error:
+            raise StatsError(f"cannot read {self._what}: {_one_line(error)}") from error
+        self._con.execute("SET threads = 1")
+        return None
+
     def arrow(self) -> pa.Table:
         """Return the whole table as Arrow (randomization assigns every row)."""
         try:
@@ -177,6 +244,13 @@ class DuckDBSource(Source):
 
     def close(self) -> None:
         self._con.close()
+        if self._scratch is not None:
+            self._scratch.cleanup()
+            self._scratch = None
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 _PG_KINDS: dict[int, ColumnKind] = {

@@ -10,6 +10,13 @@ Two queries do all the work on the data:
   small table of per-cell coefficients and sums, per cell (and per cluster), the
   HC2-weighted squared residuals ``e²/(1 − h)`` (with ``h`` the leverage) or the residual
   scores used by cluster-robust errors.
+
+A parallel engine adds up partial sums in whatever order its threads finish, so the last
+digits of a sum can change from run to run. When the source names a *block* for each row
+(:func:`block_sql`: the Parquet row group, which one thread reads from start to end), both
+queries also group by block and the blocks are combined in block order — in Python for the
+moments (compensated, :func:`math.fsum`), with ordered compensated sums for the residuals —
+so the same file gives the same numbers to the last bit.
 """
 
 from __future__ import annotations
@@ -18,7 +25,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .sources import Column
@@ -91,24 +98,56 @@ def double(value: float) -> str:
     return f"CAST({value!r} AS DOUBLE)"
 
 
+def block_sql(sizes: Sequence[int], alias: str = "t") -> str:
+    """Number each row by its Parquet row group, from the row groups' sizes in file order.
+
+    Equal row groups (but the last) give an integer division; others a balanced search
+    on ``file_row_number`` (a depth of log₂ of the number of row groups).
+    """
+    row = f"{alias}.file_row_number"
+    if len(sizes) <= 1:
+        return "0"
+    first = sizes[0]
+    if all(size == first for size in sizes[:-1]) and sizes[-1] <= first:
+        return f"CAST({row} // {first} AS INTEGER)"
+    starts = [0]
+    for size in sizes[:-1]:
+        starts.append(starts[-1] + size)
+
+    def search(low: int, high: int) -> str:
+        if high - low == 1:
+            return str(low)
+        middle = (low + high) // 2
+        return (
+            f"(CASE WHEN {row} < {starts[middle]} THEN {search(low, middle)} "
+            f"ELSE {search(middle, high)} END)"
+        )
+
+    return search(0, len(sizes))
+
+
 def moments_sql(
     relation: str,
     *,
     keys: Sequence[Column],
     reasons: Sequence[Column],
     values: Sequence[Column],
+    block: str | None = None,
 ) -> str:
     """Count, means and covariances of ``values`` per key combination and drop reason.
 
     ``reason`` is -1 for complete rows, else the index of the first column in ``reasons``
-    that is missing, so each unusable row is counted once under its first reason.
+    that is missing, so each unusable row is counted once under its first reason. With a
+    ``block`` expression, rows come back per block too, as ``(keys…, r, b, n, …)``, for
+    :func:`merge_blocks`.
     """
     key_cols = [f"{key(c)} AS k{i}" for i, c in enumerate(keys)]
     cases = " ".join(f"WHEN {missing(c)} THEN {i}" for i, c in enumerate(reasons))
     reason = f"CASE {cases} ELSE -1 END AS r" if cases else "-1 AS r"
     value_cols = [f"{number(c)} AS v{i}" for i, c in enumerate(values)]
-    inner = ", ".join([*key_cols, reason, *value_cols])
-    group = ", ".join([*(f"k{i}" for i in range(len(keys))), "r"])
+    block_cols = [] if block is None else [f"{block} AS b"]
+    inner = ", ".join([*key_cols, reason, *block_cols, *value_cols])
+    group = ", ".join([*(f"k{i}" for i in range(len(keys))), "r", *(["b"] if block else [])])
     aggregates = ["COUNT(*) AS n"]
     aggregates += [f"AVG(v{i})" for i in range(len(values))]
     aggregates += [
@@ -118,6 +157,60 @@ def moments_sql(
         f"SELECT {group}, {', '.join(aggregates)} "
         f"FROM (SELECT {inner} FROM {relation} AS t) AS q GROUP BY {group}"
     )
+
+
+def merge_blocks(
+    rows: Sequence[tuple[Any, ...]], n_keys: int, n_values: int
+) -> list[tuple[Any, ...]]:
+    """Combine per-block moments (keys…, r, b, n, means, covariances) in block order.
+
+    Pooled mean ``Σ n_b m_b / n`` and co-moment ``Σ n_b (C_b + (m_b − m)(m_b − m)ᵀ)``, each
+    sum compensated (:func:`math.fsum`), so the result depends on the blocks, not on the
+    order the engine returned them in.
+    """
+    group_of: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+    parts: dict[tuple[Any, ...], list[tuple[Any, ...]]] = {}
+    for row in rows:
+        ident = order_key(row[: n_keys + 1])
+        if ident not in parts:
+            parts[ident] = []
+            group_of[ident] = row[: n_keys + 1]
+        parts[ident].append(row)
+    pairs = [(i, j) for i in range(n_values) for j in range(i, n_values)]
+    merged: list[tuple[Any, ...]] = []
+    for ident in sorted(parts):
+        blocks = sorted(parts[ident], key=lambda r: int(r[n_keys + 1]))
+        counts = [int(r[n_keys + 2]) for r in blocks]
+        n = sum(counts)
+        head = group_of[ident]
+        if int(head[n_keys]) >= 0:  # unusable rows: only their count is read
+            merged.append((*head, n, *([None] * (n_values + len(pairs)))))
+            continue
+        means = [[float(r[n_keys + 3 + i]) for r in blocks] for i in range(n_values)]
+        pooled = [math.fsum(c * m for c, m in zip(counts, col, strict=True)) / n for col in means]
+        covariances = []
+        for position, (i, j) in enumerate(pairs):
+            column = n_keys + 3 + n_values + position
+            terms = [
+                c * (float(r[column]) + (mi - pooled[i]) * (mj - pooled[j]))
+                for c, r, mi, mj in zip(counts, blocks, means[i], means[j], strict=True)
+            ]
+            covariances.append(math.fsum(terms) / n)
+        merged.append((*head, n, *pooled, *covariances))
+    return merged
+
+
+def order_key(values: Sequence[Any]) -> tuple[tuple[int, str, Any], ...]:
+    """Order key values of one column type, NULL and NaN first (they compare equal here)."""
+    result: list[tuple[int, str, Any]] = []
+    for v in values:
+        if v is None:
+            result.append((0, "", 0))
+        elif isinstance(v, float) and math.isnan(v):
+            result.append((1, "", 0))
+        else:
+            result.append((2, type(v).__name__, v))
+    return tuple(result)
 
 
 @dataclass(frozen=True)
@@ -148,6 +241,7 @@ def residuals_sql(
     cells: Sequence[CellCoefficients],
     cluster: Column | None,
     leverage: bool,
+    block: str | None = None,
 ) -> str:
     """Sum HC2 weights (``leverage``) or cluster scores per cell, from per-row residuals.
 
@@ -155,6 +249,7 @@ def residuals_sql(
 
     HC2 (no cluster): ``SUM(w)``, ``SUM(w·d_j)``, ``SUM(w·d_j·d_k)`` with ``w = e²/(1−h)``.
     Cluster: per cluster and cell, ``SUM(e)`` and ``SUM(e·d_j)``.
+    With a ``block`` expression the sums are taken per block, then added in block order.
     """
     n_keys, n_z, n_y = len(keys), len(covariates), len(outcomes)
     names = ["cid"] + [f"c{i}" for i in range(n_keys)]
@@ -180,6 +275,8 @@ def residuals_sql(
     level1 = ["c.cid AS cid"]
     if cluster is not None:
         level1.append(f"{key(cluster)} AS g")
+    if block is not None:
+        level1.append(f"{block} AS b")
     level1 += [f"{number(z)} - c.zb{j} AS d{j}" for j, z in enumerate(covariates)]
     level1 += [f"{number(y)} - c.yb{o} AS u{o}" for o, y in enumerate(outcomes)]
     level1 += [f"c.rr{o} AS rr{o}" for o in range(n_y)]
@@ -190,6 +287,7 @@ def residuals_sql(
 
     # Group by the integer cell id, not the (often text) keys: cheaper to hash.
     carry = ["cid"] + (["g"] if cluster is not None else [])
+    carry += ["b"] if block is not None else []
     level2 = [*carry, *(f"d{j}" for j in range(n_z))]
     for o in range(n_y):
         fitted = "".join(f" - b{o}_{j} * d{j}" for j in range(n_z))
@@ -217,10 +315,21 @@ def residuals_sql(
     if leverage:
         aggregates.append("MAX(h)")
     group = ", ".join(carry)
-    return (
-        f"SELECT {group}, {', '.join(aggregates)} FROM ("
+    selected = aggregates if block is None else [f"{a} AS s{i}" for i, a in enumerate(aggregates)]
+    query = (
+        f"SELECT {group}, {', '.join(selected)} FROM ("
         f"SELECT {', '.join(level3)} FROM ("
         f"SELECT {', '.join(level2)} FROM ("
         f"SELECT {', '.join(level1)} FROM {relation} AS t JOIN {table} ON {join} "
         f"WHERE {where}) AS q1) AS q2) AS q3 GROUP BY {group}"
+    )
+    if block is None:
+        return query
+    outer_group = ", ".join(carry[:-1])
+    sums = len(aggregates) - int(leverage)
+    combined = [f"fsum(s{i} ORDER BY b)" for i in range(sums)]
+    combined += [f"MAX(s{sums})"] if leverage else []
+    return (
+        f"SELECT {outer_group}, {', '.join(combined)} FROM ({query}) AS blocks "
+        f"GROUP BY {outer_group}"
     )
