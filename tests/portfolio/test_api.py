@@ -1,30 +1,76 @@
+"""The portfolio API: the pages' filters and visibility rule, a timeline per initiative, bounded queries."""
+
 from __future__ import annotations
 
-import pytest
+import datetime
 
-from carrefour.portfolio.models import Initiative
+import pytest
+from django.utils import timezone
+
+from carrefour.portfolio import demo, services
+from tests.directory.factories import JurisdictionFactory
+from tests.portfolio.factories import make_achievement, make_initiative, make_world
 
 pytestmark = pytest.mark.django_db
 
 
-def test_api_lists_visible_initiatives_with_filters(client, portfolio_demo, django_assert_max_num_queries):
-    Initiative.objects.filter(title_en="Open Data").update(visibility="private")
+@pytest.fixture
+def world():
+    world = make_world()
+    facets = demo.ensure_facets()
+    nl = JurisdictionFactory(code="nl", name_en="Newfoundland and Labrador", name_fr="Terre-Neuve-et-Labrador")
+    world.extra.update(
+        foresight=make_initiative(actor=world.secretary, jurisdiction=world.federal, table=world.table, stage="idea",
+                                  facets=[facets["anticipatory"]]),
+        shared=make_initiative(actor=world.secretary, jurisdiction=world.federal, table=world.table,
+                               partner_jurisdictions=[nl], stage="design", facets=[facets["anticipatory"]]),
+        private=make_initiative(actor=world.secretary, jurisdiction=world.federal, table=world.table,
+                                visibility="private"),
+    )
+    return world
+
+
+def _ids(data) -> set[int]:
+    return {i["id"] for i in data}
+
+
+def test_api_lists_visible_initiatives_with_filters(client, world, django_assert_max_num_queries):
+    extra = world.extra
     with django_assert_max_num_queries(8):
         data = client.get("/api/portfolio/initiatives/").json()
-    titles = {i["title_en"] for i in data}
-    assert "Open Data" not in titles and "Business Number" in titles
-    nl = client.get("/api/portfolio/initiatives/?jurisdiction=nl").json()
-    assert [i["title_en"] for i in nl] == ["Death Notification"]
+    assert _ids(data) == {world.initiative.pk, extra["foresight"].pk, extra["shared"].pk}
+    assert _ids(client.get("/api/portfolio/initiatives/?jurisdiction=nl").json()) == {extra["shared"].pk}
     assert client.get("/api/portfolio/initiatives/?jurisdiction=atlantis").json() == []
-    anticipatory = client.get("/api/portfolio/initiatives/?facet=anticipatory&stage=idea").json()
-    assert [i["title_en"] for i in anticipatory] == ["Durham climate-ready infrastructure foresight"]
+    assert client.get("/api/portfolio/initiatives/?facet=nonsense").json() == []
+    found = client.get("/api/portfolio/initiatives/?facet=anticipatory&stage=idea").json()
+    assert _ids(found) == {extra["foresight"].pk}
+    client.force_login(world.secretary)
+    assert extra["private"].pk in _ids(client.get("/api/portfolio/initiatives/").json())
 
 
-def test_api_initiative_detail_has_its_timeline(client, portfolio_demo):
-    death = Initiative.objects.get(title_en="Death Notification")
-    data = client.get(f"/api/portfolio/initiatives/{death.pk}/").json()
-    assert data["lead_jurisdiction"] == "ca" and "nl" in data["partner_jurisdictions"]
-    assert [a["date"] for a in data["achievements"]] == ["2017-08-15", "2018-01-12"]
-    private = Initiative.objects.get(title_en="Open Data")
-    Initiative.objects.filter(pk=private.pk).update(visibility="private")
-    assert client.get(f"/api/portfolio/initiatives/{private.pk}/").status_code == 404
+def test_api_list_query_count_does_not_grow(client, world, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        client.get("/api/portfolio/initiatives/")
+    for _ in range(10):
+        make_initiative(actor=world.secretary, jurisdiction=world.ontario, table=world.table, priority=world.priority,
+                        partner_jurisdictions=[world.federal])
+    with django_assert_max_num_queries(len(few)):
+        assert len(client.get("/api/portfolio/initiatives/").json()) == 13
+
+
+def test_api_initiative_detail_has_its_visible_timeline(client, world):
+    initiative = world.initiative
+    today = timezone.localdate()
+    later = make_achievement(initiative, actor=world.secretary, date=today)
+    earlier = make_achievement(initiative, actor=world.secretary, date=today - datetime.timedelta(days=9))
+    make_achievement(initiative, actor=world.secretary, date=today, visibility="members")
+    data = client.get(f"/api/portfolio/initiatives/{initiative.pk}/").json()
+    assert data["lead_jurisdiction"] == "ca" and data["partner_jurisdictions"] == ["on"]
+    assert data["table"] == world.table.slug and data["priority"] == world.priority.title_en
+    assert [a["text_en"] for a in data["achievements"]] == [earlier.text_en, later.text_en]
+    assert client.get(f"/api/portfolio/initiatives/{world.extra['private'].pk}/").status_code == 404
+    services.initiative_delete(initiative=initiative, actor=world.secretary)
+    assert client.get(f"/api/portfolio/initiatives/{initiative.pk}/").status_code == 404

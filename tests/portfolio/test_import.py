@@ -9,6 +9,8 @@ from carrefour.core.exceptions import ApplicationError
 from carrefour.core.models import AuditEntry
 from carrefour.portfolio import services
 from carrefour.portfolio.models import Initiative
+from tests.directory.factories import JurisdictionFactory
+from tests.portfolio.factories import make_priority, make_world
 
 pytestmark = pytest.mark.django_db
 
@@ -25,22 +27,34 @@ BAD = (
 )
 
 
-def test_valid_file_creates_every_row_with_its_links(portfolio_demo, amelie):
-    created = services.initiatives_import_csv(table=portfolio_demo, actor=amelie, content=GOOD.encode("utf-8-sig"))
+@pytest.fixture
+def world():
+    """A table with the two priorities the files name (one by its French title), and BC and NS."""
+    world = make_world()
+    JurisdictionFactory(code="bc", name_en="British Columbia", name_fr="Colombie-Britannique")
+    JurisdictionFactory(code="ns", name_en="Nova Scotia", name_fr="Nouvelle-Écosse")
+    make_priority(world.table, actor=world.secretary, title_en="Client-Centric Services",
+                  title_fr="Services axés sur le client")
+    make_priority(world.table, actor=world.secretary, title_en="Service to Business", title_fr="Service aux entreprises")
+    return world
+
+
+def test_valid_file_creates_every_row_with_its_links(world):
+    created = services.initiatives_import_csv(table=world.table, actor=world.secretary, content=GOOD.encode("utf-8-sig"))
     assert len(created) == 2
     moves = Initiative.objects.get(title_en="Tell Us Once for moves")
     assert moves.jurisdiction.code == "on" and moves.priority.title_en == "Client-Centric Services"
     assert sorted(moves.partner_jurisdictions.values_list("code", flat=True)) == ["bc", "ns"]
     assert sorted(moves.facets.values_list("code", flat=True)) == ["enhancement", "mission"]
-    assert moves.table == portfolio_demo and moves.team == portfolio_demo.team
+    assert moves.table == world.table and moves.team == world.table.team
     assert Initiative.objects.get(title_en="Business registry APIs").priority.title_en == "Service to Business"
-    assert AuditEntry.objects.filter(object_id=str(moves.pk), action="create", actor=amelie).exists()
+    assert AuditEntry.objects.filter(object_id=str(moves.pk), action="create", actor=world.secretary).exists()
 
 
-def test_bad_rows_reject_the_whole_file_with_reasons(portfolio_demo, amelie):
+def test_bad_rows_reject_the_whole_file_with_reasons(world):
     before = Initiative.objects.count()
     with pytest.raises(services.ImportRejected) as caught:
-        services.initiatives_import_csv(table=portfolio_demo, actor=amelie, content=BAD)
+        services.initiatives_import_csv(table=world.table, actor=world.secretary, content=BAD)
     assert Initiative.objects.count() == before
     assert not Initiative.objects.filter(title_en="Fine row").exists()
     rows = dict(caught.value.extra["rows"])
@@ -52,32 +66,31 @@ def test_bad_rows_reject_the_whole_file_with_reasons(portfolio_demo, amelie):
         assert expected in reasons
 
 
-def test_missing_columns_and_empty_files_are_explained(portfolio_demo, amelie):
+def test_missing_columns_and_empty_files_are_explained(world):
     with pytest.raises(ApplicationError, match="no column lead_jurisdiction"):
-        services.initiatives_import_csv(table=portfolio_demo, actor=amelie, content="title_en\nX\n")
+        services.initiatives_import_csv(table=world.table, actor=world.secretary, content="title_en\nX\n")
     with pytest.raises(ApplicationError, match="no initiative rows"):
-        services.initiatives_import_csv(table=portfolio_demo, actor=amelie, content=HEADER)
+        services.initiatives_import_csv(table=world.table, actor=world.secretary, content=HEADER)
     with pytest.raises(services.ImportRejected) as caught:
-        services.initiatives_import_csv(table=portfolio_demo, actor=amelie,
+        services.initiatives_import_csv(table=world.table, actor=world.secretary,
                                         content=HEADER + "Same,,,,on,,,,,,,,\nsame,,,,on,,,,,,,,\n")
     assert caught.value.extra["rows"][0][0] == 3 and "twice" in caught.value.extra["rows"][0][1][0]
 
 
-def test_only_table_editors_import(portfolio_demo, raj):
+def test_only_table_editors_import(world):
     with pytest.raises(ApplicationError, match="Only the table's editors"):
-        services.initiatives_import_csv(table=portfolio_demo, actor=raj, content=GOOD)
+        services.initiatives_import_csv(table=world.table, actor=world.member, content=GOOD)
 
 
-def test_import_page_shows_the_rejection_report(client, portfolio_demo, amelie):
-    client.force_login(amelie)
+def test_import_page_shows_the_rejection_report(client, world):
+    client.force_login(world.secretary)
+    url = f"/en/portfolio/tables/{world.table.slug}/import/"
     before = Initiative.objects.count()
-    response = client.post("/en/portfolio/tables/fpt-dm-service/import/",
-                           {"file": SimpleUploadedFile("initiatives.csv", BAD.encode(), "text/csv")})
+    response = client.post(url, {"file": SimpleUploadedFile("initiatives.csv", BAD.encode(), "text/csv")})
     assert response.status_code == 400
     html = response.content.decode()
     assert "Rejected rows" in html and "unknown jurisdiction “atlantis”" in html and "nothing was imported" in html
     assert Initiative.objects.count() == before
-    response = client.post("/en/portfolio/tables/fpt-dm-service/import/",
-                           {"file": SimpleUploadedFile("initiatives.csv", GOOD.encode(), "text/csv")})
+    response = client.post(url, {"file": SimpleUploadedFile("initiatives.csv", GOOD.encode(), "text/csv")})
     assert response.status_code == 302
     assert Initiative.objects.count() == before + 2
