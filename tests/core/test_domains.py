@@ -144,3 +144,12 @@ def test_demo_loader_refuses_an_unknown_domain(db):
 
     with pytest.raises(CommandError, match="no demo data for: nowhere"):
         call_command("load_demo", only="nowhere")
+
+
+def test_deploy_check_warns_when_https_has_no_proxy_count(settings):
+    from carrefour.core.checks import proxy_count_behind_https
+
+    settings.SECURE_HTTPS, settings.TRUSTED_PROXY_COUNT = True, 0
+    assert [w.id for w in proxy_count_behind_https(None)] == ["carrefour.W001"]
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert proxy_count_behind_https(None) == []

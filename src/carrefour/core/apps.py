@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        from carrefour.core import checks  # noqa: F401  (registers the deployment checks)
         from carrefour.core.sitemaps import Pages, register_sitemap
 
         # Core's own pages; each domain lists its own (DomainConfig.public_pages).
