@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
+import pytest
+
+from carrefour.core.exceptions import ApplicationError
 from carrefour.experiments import services
 from carrefour.experiments.models import Experiment
 from tests.experiments.factories import make_experiment, plan_data
+from tests.portfolio.factories import make_initiative
 
 
 def _plan_post(experiment: Experiment, **overrides) -> dict:
@@ -101,3 +107,59 @@ def test_anonymous_readers_see_nothing_of_a_new_draft(owner, team, client):
     assert client.get(f"/api/experiments/{draft.pk}/").status_code == 404
     client.force_login(owner)
     assert "Sensitive ethics notes" in client.get(draft.get_absolute_url()).content.decode()
+
+
+# --- what a public experiment shows of its initiative ----------------------------------
+
+
+@pytest.fixture
+def linked(owner, team):
+    """A public, registered experiment linked to its owner's private initiative."""
+    hidden = make_initiative(actor=owner, jurisdiction=owner.jurisdiction,
+                             title_en="Confidential pilot", title_fr="Projet pilote confidentiel", visibility="private")
+    experiment = make_experiment(owner, team=team, register=True, visibility="public", initiative=hidden)
+    return experiment, hidden
+
+
+def _export(client, fmt: str) -> str:
+    return b"".join(client.get(f"/en/experiments/?format={fmt}").streaming_content).decode()
+
+
+def test_a_public_experiment_hides_a_private_initiative_from_other_readers(linked, client, outsider):
+    experiment, hidden = linked
+    for reader in (None, outsider):
+        if reader is not None:
+            client.force_login(reader)
+        page = client.get(experiment.get_absolute_url())
+        assert page.status_code == 200
+        assert "Confidential pilot" not in page.content.decode()
+        assert "Confidential pilot" not in _export(client, "csv")
+        rows = json.loads(_export(client, "json"))["results"]
+        assert [(r["id"], r["initiative_en"]) for r in rows] == [(experiment.pk, None)]
+        listed = client.get("/api/experiments/").json()
+        assert [(e["id"], e["initiative"]) for e in listed] == [(experiment.pk, None)]
+        assert client.get(f"/api/experiments/{experiment.pk}/").json()["initiative"] is None
+
+
+def test_the_initiative_is_shown_to_those_who_may_see_it(linked, client, owner):
+    experiment, hidden = linked
+    client.force_login(owner)
+    assert "Confidential pilot" in client.get(experiment.get_absolute_url()).content.decode()
+    rows = json.loads(_export(client, "json"))["results"]
+    assert [r["initiative_fr"] for r in rows] == ["Projet pilote confidentiel"]
+    assert client.get(f"/api/experiments/{experiment.pk}/").json()["initiative"]["id"] == hidden.pk
+
+
+def test_the_plan_form_offers_only_initiatives_the_person_may_see(linked, client, outsider, owner):
+    _experiment, hidden = linked
+    public = make_initiative(actor=owner, jurisdiction=hidden.jurisdiction, title_en="Open pilot")
+    client.force_login(outsider)
+    choices = {pk.value for pk, _label in client.get("/en/experiments/new/").context["form"].fields["initiative"].choices if pk}
+    assert public.pk in choices and hidden.pk not in choices
+
+
+def test_linking_an_initiative_one_may_not_see_is_refused(linked, outsider):
+    _experiment, hidden = linked
+    data = plan_data(initiative=hidden)
+    with pytest.raises(ApplicationError, match="initiative"):
+        services.experiment_create(actor=outsider, data=data)

@@ -15,11 +15,19 @@ from carrefour.experiments import selectors
 router = Router(tags=["experiments"])
 
 
+class InitiativeRef(Schema):
+    id: int
+    title_en: str
+    title_fr: str
+    url: str
+
+
 class ExperimentOut(Schema):
     id: int
     title_en: str
     title_fr: str
     jurisdiction: str
+    initiative: InitiativeRef | None
     intervention_type: str
     outcome_domain: str
     stage: str
@@ -77,6 +85,11 @@ def _experiment(e) -> dict[str, Any]:
         "title_en": e.title_en,
         "title_fr": e.title_fr,
         "jurisdiction": e.jurisdiction.code,
+        # Read through the selector's visibility rule: None when the reader may not see it.
+        "initiative": None if e.initiative is None else {
+            "id": e.initiative.pk, "title_en": e.initiative.title_en, "title_fr": e.initiative.title_fr,
+            "url": e.initiative.get_absolute_url(),
+        },
         "intervention_type": e.intervention_type,
         "outcome_domain": e.outcome_domain,
         "stage": selectors.stage_of(e),

@@ -7,12 +7,13 @@ from collections import defaultdict
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 import carrefour.stats as stats
 from carrefour.core.i18n import pick
 from carrefour.core.visibility import can_edit, visible_to
+from carrefour.directory.models import Team
 from carrefour.experiments import plan as plan_module
 from carrefour.experiments.models import (
     Analysis,
@@ -44,8 +45,8 @@ def experiment_list(
 ) -> QuerySet[Experiment]:
     """Experiments `user` may see, filtered, with what the list page shows."""
     qs = visible_to(Experiment.objects.all(), user).select_related(
-        "jurisdiction", "registration", "publication", "team"
-    )
+        "jurisdiction", "registration", "publication"
+    ).prefetch_related(*visible_related(user))
     if q:
         qs = qs.filter(Q(title_en__icontains=q) | Q(title_fr__icontains=q))
     if jurisdiction:
@@ -72,9 +73,20 @@ def initiative_choices(*, user: Any) -> QuerySet[Any]:
     return portfolio_selectors.initiative_list(user=user).order_by("title_en", "pk")
 
 
+def visible_related(user: Any) -> list[Prefetch]:
+    """An experiment's initiative and team, each through the visibility rule: None if `user`
+    may not see it, so no page, export or API answer shows a hidden record's title."""
+    return [
+        Prefetch("initiative", queryset=portfolio_selectors.initiative_list(user=user)),
+        Prefetch("team", queryset=visible_to(Team.objects.all(), user)),
+    ]
+
+
 def experiment_detail_qs(*, user: Any) -> QuerySet[Experiment]:
     """What one experiment's page and API record show (not yet filtered by visibility)."""
-    return Experiment.objects.select_related("jurisdiction", "team", "registration", "publication", "initiative")
+    return Experiment.objects.select_related("jurisdiction", "registration", "publication").prefetch_related(
+        *visible_related(user)
+    )
 
 
 def experiment_get(*, user: Any, pk: int) -> Experiment | None:

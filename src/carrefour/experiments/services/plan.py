@@ -12,6 +12,7 @@ import carrefour.stats as stats
 from carrefour.core.exceptions import ApplicationError
 from carrefour.core.models import Visibility
 from carrefour.core.services import model_create, model_update
+from carrefour.core.visibility import can_view
 from carrefour.declarations import commitments as commitment_links
 from carrefour.experiments import plan as plan_module
 from carrefour.experiments.models import Experiment
@@ -144,6 +145,7 @@ def experiment_create(*, actor: Any, data: dict[str, Any], commitments: Iterable
     if actor is None or not actor.is_authenticated:
         raise ApplicationError(_("Sign in to plan an experiment."))
     data = _with_power(_clean_plan(data), None)
+    _check_initiative(actor, data.get("initiative"))
     if not data.get("visibility"):
         data["visibility"] = Visibility.MEMBERS if data.get("team") else Visibility.PRIVATE
     experiment = model_create(model=Experiment, actor=actor, data=data)
@@ -180,11 +182,19 @@ def experiment_update(
             data = _clean_plan(data)
             if any(k.startswith("power_") or k in ("arms", "alpha") for k in data):
                 data = _with_power(data, stored)
+        if "initiative" in data and _differs(stored, "initiative", data["initiative"]):
+            _check_initiative(actor, data["initiative"])
         model_update(instance=stored, actor=actor, data=data, expected_version=expected_version)
         if commitments is not None:
             experiment_set_commitments(experiment=stored, actor=actor, commitments=commitments)
     experiment.refresh_from_db()
     return stored
+
+
+def _check_initiative(actor: Any, initiative: Any) -> None:
+    """An experiment is linked only to an initiative its editor may see."""
+    if initiative is not None and not can_view(actor, initiative):
+        raise ApplicationError(_("Choose an initiative that you can see."), field="initiative")
 
 
 def _differs(experiment: Experiment, key: str, value: Any) -> bool:

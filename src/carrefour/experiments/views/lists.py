@@ -23,6 +23,9 @@ class ExperimentListView(ExportMixin, ListView):
         Column("registered_at", gettext_lazy("Registered"), lambda e: e.registration.registered_at if e.is_registered else None),
         Column("sha256", gettext_lazy("Registration SHA-256"), lambda e: e.registration.sha256 if e.is_registered else None),
         Column("verdict", gettext_lazy("Verdict"), lambda e: e.publication.verdict if e.is_published else None),
+        # The initiative as the reader may see it (the selector leaves a hidden one out).
+        Column("initiative_en", gettext_lazy("Initiative (English)"), lambda e: e.initiative.title_en if e.initiative else None),
+        Column("initiative_fr", gettext_lazy("Initiative (French)"), lambda e: e.initiative.title_fr if e.initiative else None),
         Column("url", gettext_lazy("Address"), lambda e: e.get_absolute_url()),
     ]
 
