@@ -93,3 +93,25 @@ def test_filters_by_date_and_kind_and_refuses_a_future_date(client, news):
 def test_the_home_page_and_footer_lead_to_it(client, db):
     page = client.get("/fr/").content.decode()
     assert 'href="/fr/whats-new/"' in page and "Quoi de neuf" in page
+
+
+def test_the_feed_and_its_entries_name_their_author_in_both_languages(client, db, monkeypatch):
+    from carrefour.core import news as news_module
+
+    now = timezone.now()
+    items = [
+        news_module.NewsItem(when=now, kind="test", title="Signed item", summary="", url="/en/a/",
+                             author="Behavioural insights network"),
+        news_module.NewsItem(when=now - datetime.timedelta(hours=1), kind="test", title="Unsigned item", summary="",
+                             url="/en/b/"),
+    ]
+    monkeypatch.setattr(news_module, "SOURCES", {"test": ("Test", lambda **kwargs: items)})
+    for lang in ("en", "fr"):
+        feed = ET.fromstring(client.get(f"/{lang}/whats-new/feed/").content)  # noqa: S314 - our own server's response
+        author = feed.find(f"{ATOM}author")
+        assert author.findtext(f"{ATOM}name") == "Carrefour"
+        assert author.findtext(f"{ATOM}uri") == f"http://testserver/{lang}/"
+        by_title = {e.findtext(f"{ATOM}title"): e for e in feed.iter(f"{ATOM}entry")}
+        signed = by_title["Test — Signed item"].find(f"{ATOM}author")
+        assert signed.findtext(f"{ATOM}name") == "Behavioural insights network"
+        assert by_title["Test — Unsigned item"].find(f"{ATOM}author") is None  # inherits the feed's

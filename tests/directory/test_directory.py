@@ -9,6 +9,8 @@ from django.test import Client
 
 from carrefour.core.models import AuditEntry
 from carrefour.core.selectors import audit_history
+from carrefour.core.services import model_update
+from carrefour.core.templatetags.carrefour import history_url
 from carrefour.directory import demo
 from carrefour.directory.models import Jurisdiction, Membership, Organization, Team, User
 from carrefour.directory.services import jurisdiction_for_email, membership_add, membership_remove
@@ -226,3 +228,23 @@ def test_teams_list_filter_and_counts(directory_demo):
 
 def test_directory_index_counts_only_visible_teams(directory_demo):
     assert Client().get("/en/directory/").context["team_count"] == 3
+
+
+@pytest.mark.parametrize(("lang", "label"), [("en", "Carrefour member"), ("fr", "Membre de Carrefour")])
+def test_a_person_without_a_name_is_shown_as_a_member_never_by_their_address(db, lang, label):
+    nameless = UserFactory(email="lea.walk@example.org", display_name="")
+    named = UserFactory(email="raj@example.org", display_name="Raj Patel")
+    team = TeamFactory(slug="walkers")
+    admin = UserFactory(display_name="Team admin")
+    membership_add(team=team, user=nameless, role="editor", actor=admin)
+    membership_add(team=team, user=named, role="member", actor=admin)
+    team.refresh_from_db()
+    model_update(instance=team, actor=nameless, data={"name_en": "Walkers"})
+    client = Client()
+    page = client.get(f"/{lang}/directory/teams/walkers/").content.decode()
+    assert label in page and "Raj Patel" in page
+    assert "lea.walk" not in page
+    client.force_login(nameless)
+    history = html_module.unescape(client.get(history_url(team).replace("/en/", f"/{lang}/")).content.decode())
+    assert "lea.walk" not in history
+    assert ("By Carrefour member" if lang == "en" else "Par Membre de Carrefour") in history

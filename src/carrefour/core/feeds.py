@@ -20,6 +20,18 @@ FEED_ITEMS = 50
 class WhatsNewFeed(Feed):
     feed_type = Atom1Feed
 
+    def get_object(self, request, *args, **kwargs) -> str:
+        # The "object" is the site's address in the feed's language: the author's link
+        # (atom:author/atom:uri) must be absolute, and only the request knows the host.
+        return request.build_absolute_uri(reverse("core:home"))
+
+    def author_name(self) -> str:
+        # atom:author is required (RFC 4287 §4.1.1): Carrefour publishes the feed.
+        return _("Carrefour")
+
+    def author_link(self, site_url: str) -> str:
+        return site_url
+
     def title(self) -> str:
         return _("Carrefour: what's new")
 
@@ -42,6 +54,10 @@ class WhatsNewFeed(Feed):
 
     def item_description(self, item: NewsItem) -> str:
         return item.summary
+
+    def item_author_name(self, item: NewsItem) -> str | None:
+        # Where the source knows who published the item; otherwise the entry inherits the feed's author.
+        return item.author or None
 
     def item_link(self, item: NewsItem) -> str:
         return item.url

@@ -25,6 +25,9 @@ class NewsItem:
     title: str
     summary: str
     url: str
+    # Who published it (a team, a jurisdiction), where the source knows; the feed names
+    # Carrefour otherwise. Never a person's address.
+    author: str = ""
 
     @property
     def kind_label(self) -> Any:

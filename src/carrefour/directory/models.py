@@ -160,7 +160,14 @@ class User(AbstractUser):
         constraints = [models.UniqueConstraint(Lower("email"), name="directory_user_email_ci_unique")]
 
     def __str__(self) -> str:
-        return self.display_name or self.get_full_name() or self.email.split("@")[0]
+        return self.public_name
+
+    @property
+    def public_name(self) -> str:
+        """The name shown to others: the one they chose, else a neutral label, never their address."""
+        # An address (or its local part, "lea.walk") identifies a person to strangers and is
+        # not a name: someone who has not chosen one is shown as a member of Carrefour.
+        return self.display_name.strip() or self.get_full_name().strip() or str(_("Carrefour member"))
 
     @property
     def is_public_servant(self) -> bool:
