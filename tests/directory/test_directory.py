@@ -248,3 +248,14 @@ def test_a_person_without_a_name_is_shown_as_a_member_never_by_their_address(db,
     history = html_module.unescape(client.get(history_url(team).replace("/en/", f"/{lang}/")).content.decode())
     assert "lea.walk" not in history
     assert ("By Carrefour member" if lang == "en" else "Par Membre de Carrefour") in history
+
+
+@pytest.mark.parametrize(("lang", "label"), [("en", "Citizen"), ("fr", "Citoyen ou citoyenne")])
+def test_a_citizen_is_named_inclusively_in_both_languages(db, lang, label):
+    from django.utils import translation
+
+    citizen = UserFactory(display_name="Camille Roy", profile_public=True)
+    with translation.override(lang):
+        assert citizen.kind_label == label
+    page = Client().get(f"/{lang}/directory/people/{citizen.pk}/").content.decode()
+    assert f"<dd>{label}</dd>" in page
