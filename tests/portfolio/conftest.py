@@ -5,33 +5,12 @@ import pytest
 
 @pytest.fixture
 def portfolio_demo(directory_demo):
-    """Seed 002's table, priorities, initiatives, achievements and decisions (plus other jurisdictions')."""
+    """Seed 002's table, priorities, initiatives, achievements and decisions (for test_demo.py only)."""
     from carrefour.portfolio import demo
     from carrefour.portfolio.models import Table
 
     demo.load()
     return Table.objects.get(slug="fpt-dm-service")
-
-
-@pytest.fixture
-def amelie(directory_demo):
-    from carrefour.directory.models import User
-
-    return User.objects.get(email="amelie.tremblay@canada.ca")
-
-
-@pytest.fixture
-def raj(directory_demo):
-    from carrefour.directory.models import User
-
-    return User.objects.get(email="raj.patel@ontario.ca")
-
-
-@pytest.fixture
-def citizen(directory_demo):
-    from carrefour.directory.models import User
-
-    return User.objects.get(email="citizen@example.org")
 
 
 @pytest.fixture(autouse=True)

@@ -151,3 +151,18 @@ def test_service_refuses_a_priority_the_actor_may_not_see(hidden):
             "priority": hidden.extra["priority"]})
     assert caught.value.field == "priority"
     assert Initiative.objects.count() == before
+
+
+def test_initiative_page_lists_only_the_linked_experiments_the_reader_may_see(client):
+    from tests.experiments.factories import make_experiment
+
+    world = make_world()
+    shown = make_experiment(world.secretary, jurisdiction=world.federal, initiative=world.initiative,
+                            title_en="Reminder letters trial")
+    hidden = make_experiment(world.secretary, jurisdiction=world.federal, initiative=world.initiative,
+                             title_en="Withheld trial", visibility="private")
+    html = client.get(world.initiative.get_absolute_url()).content.decode()
+    assert shown.get_absolute_url() in html and "Reminder letters trial" in html
+    assert hidden.get_absolute_url() not in html and "Withheld trial" not in html
+    client.force_login(world.secretary)
+    assert hidden.get_absolute_url() in client.get(world.initiative.get_absolute_url()).content.decode()
