@@ -319,6 +319,12 @@ class Dataset(BaseModel):
         return self.name
 
 
+STALE_STEP = "stale"
+STALE_ERROR = _(
+    "The worker running this analysis stopped before it finished, so no result was kept. You can retry it."
+)
+
+
 class Analysis(BaseModel):
     """One run of the statistics engine, done as a background task.
 
@@ -354,6 +360,9 @@ class Analysis(BaseModel):
     input_sha256 = models.CharField(_("input SHA-256"), max_length=64, blank=True)
     seconds = models.FloatField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    # The running task touches this while it works; a run whose heartbeat is older than the
+    # lease (services.analysis.analysis_lease) has lost its worker and is marked failed.
+    heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -370,6 +379,13 @@ class Analysis(BaseModel):
     @property
     def is_pending(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def error_display(self) -> str:
+        """The error as the reader's language says it (a stale run's is written at display time)."""
+        if self.step == STALE_STEP:
+            return str(STALE_ERROR)
+        return self.error
 
     @property
     def from_table(self) -> bool:

@@ -9,6 +9,11 @@ computed by `carrefour.stats` only.
 
 from carrefour.experiments import plan as plan_module
 from carrefour.experiments.services.analysis import (
+    LeaseLost,
+    analyses_expire_stale,
+    analysis_expire_if_stale,
+    analysis_is_stale,
+    analysis_lease,
     analysis_options,
     analysis_request,
     analysis_request_from_table,
@@ -52,11 +57,16 @@ from carrefour.experiments.services.tables import (
 __all__ = [
     "CHUNK",
     "DATA_SUFFIXES",
+    "LeaseLost",
     "FREE_FIELDS",
     "PLAN_MODEL_FIELDS",
     "TABLE_NAME",
     "_limit_message",
     "_open_table",
+    "analyses_expire_stale",
+    "analysis_expire_if_stale",
+    "analysis_is_stale",
+    "analysis_lease",
     "analysis_options",
     "analysis_request",
     "analysis_request_from_table",

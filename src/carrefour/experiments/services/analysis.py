@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
+import threading
 import time
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.conf import settings
+from django.db import connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,7 +17,7 @@ import carrefour.stats as stats
 from carrefour.core.exceptions import ApplicationError
 from carrefour.core.services import audit_log, model_create, model_update
 from carrefour.experiments import plan as plan_module
-from carrefour.experiments.models import Analysis, Dataset, Experiment
+from carrefour.experiments.models import STALE_ERROR, STALE_STEP, Analysis, Dataset, Experiment
 from carrefour.experiments.services._common import _require_editor
 from carrefour.experiments.services.data import _validate_source, planned_columns
 from carrefour.experiments.services.tables import (
@@ -113,8 +116,12 @@ def _enqueue(analysis: Analysis) -> None:
 
 
 def analysis_retry(*, analysis: Analysis, actor: Any) -> Analysis:
-    """Queue a failed analysis again (a finished one is never re-run or overwritten)."""
+    """Queue a failed analysis again (a finished one is never re-run or overwritten).
+
+    A run whose worker stopped (stale heartbeat) is first marked failed, so it can be retried.
+    """
     _require_editor(actor, analysis.experiment)
+    analysis = analysis_expire_if_stale(analysis=analysis)
     if analysis.status != Analysis.Status.FAILED:
         raise ApplicationError(_("Only a failed analysis can be retried."))
     model_update(instance=analysis, actor=actor, data={"status": Analysis.Status.QUEUED, "progress": 0, "step": ""}, note="retry")
@@ -122,46 +129,140 @@ def analysis_retry(*, analysis: Analysis, actor: Any) -> Analysis:
     return analysis
 
 
+# --- the lease: a running analysis proves its worker is alive -----------------------------
+
+
+class LeaseLost(Exception):
+    """This run no longer holds the analysis: it was marked stale, or another attempt took it."""
+
+
+def analysis_lease() -> datetime.timedelta:
+    """How long a running analysis may go without a heartbeat before it counts as stopped."""
+    return datetime.timedelta(seconds=float(getattr(settings, "ANALYSIS_LEASE_SECONDS", 600)))
+
+
+def analysis_is_stale(analysis: Analysis, *, now: datetime.datetime | None = None) -> bool:
+    """A running analysis whose last heartbeat (or start) is older than the lease."""
+    if analysis.status != Analysis.Status.RUNNING:
+        return False
+    last = analysis.heartbeat_at or analysis.started_at or analysis.updated_at
+    return last is None or (now or timezone.now()) - last > analysis_lease()
+
+
+def analysis_expire_if_stale(*, analysis: Analysis, now: datetime.datetime | None = None) -> Analysis:
+    """Mark a running analysis whose worker stopped as failed, so it can be retried.
+
+    Nothing it computed is kept (the result is only ever written by a run that still holds
+    the lease). The update is conditional, so a heartbeat that arrives meanwhile wins.
+    """
+    now = now or timezone.now()
+    if not analysis_is_stale(analysis, now=now):
+        return analysis
+    expired = Analysis.objects.filter(
+        pk=analysis.pk, status=Analysis.Status.RUNNING, attempts=analysis.attempts,
+        heartbeat_at=analysis.heartbeat_at,
+    ).update(
+        status=Analysis.Status.FAILED, step=STALE_STEP, error=str(STALE_ERROR), result={}, progress=0,
+        finished_at=now, updated_at=now,
+    )
+    if expired:
+        audit_log(instance=analysis, actor=None, action="event", changes={"status": ["running", "failed"]},
+                  note="no heartbeat within the lease: the worker stopped")
+    analysis.refresh_from_db()
+    return analysis
+
+
+def analyses_expire_stale(*, now: datetime.datetime | None = None) -> int:
+    """Mark every stale running analysis as failed; return how many were."""
+    now = now or timezone.now()
+    count = 0
+    for analysis in Analysis.objects.filter(status=Analysis.Status.RUNNING):
+        count += analysis_expire_if_stale(analysis=analysis, now=now).status == Analysis.Status.FAILED
+    return count
+
+
+class _Heartbeat:
+    """Touch the run's heartbeat from a thread while the engine works (the engine has no callback).
+
+    Stops when the run ends; a worker that dies takes the thread with it, so the heartbeat
+    ages and the run becomes stale.
+    """
+
+    def __init__(self, analysis: Analysis) -> None:
+        self.analysis_id, self.attempt = analysis.pk, analysis.attempts
+        self.interval = max(analysis_lease().total_seconds() / 4, 0.05)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._beat, name=f"analysis-{analysis.pk}-heartbeat", daemon=True)
+
+    def _beat(self) -> None:
+        try:
+            while not self._stop.wait(self.interval):
+                Analysis.objects.filter(
+                    pk=self.analysis_id, status=Analysis.Status.RUNNING, attempts=self.attempt
+                ).update(heartbeat_at=timezone.now())
+        finally:
+            connections.close_all()  # this thread's own connections only
+
+    def __enter__(self) -> _Heartbeat:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
+
+
 def _progress(analysis: Analysis, progress: int, step: str, **extra: Any) -> None:
-    Analysis.objects.filter(pk=analysis.pk).update(progress=progress, step=step, updated_at=timezone.now(), **extra)
+    """Record progress (and a heartbeat) if this run still holds the analysis, else stop it."""
+    now = timezone.now()
+    held = Analysis.objects.filter(
+        pk=analysis.pk, status=Analysis.Status.RUNNING, attempts=analysis.attempts
+    ).update(progress=progress, step=step, heartbeat_at=now, updated_at=now, **extra)
+    if not held:
+        raise LeaseLost
+
+
+def _claim(analysis: Analysis) -> bool:
+    """Take the analysis for this run (a new attempt), unless it is done or another live run has it."""
+    if analysis.status == Analysis.Status.DONE:
+        return False
+    if analysis.status == Analysis.Status.RUNNING and not analysis_is_stale(analysis):
+        return False
+    now = timezone.now()
+    claimed = Analysis.objects.filter(pk=analysis.pk, status=analysis.status, attempts=analysis.attempts).update(
+        status=Analysis.Status.RUNNING, progress=5, step="checking", started_at=now, heartbeat_at=now,
+        error="", attempts=analysis.attempts + 1, updated_at=now,
+    )
+    if claimed:
+        analysis.status, analysis.attempts = Analysis.Status.RUNNING, analysis.attempts + 1
+    return bool(claimed)
 
 
 def analysis_run(*, analysis_id: int) -> Analysis:
-    """Run the engine on the dataset and store its result with the engine version and input checksum."""
+    """Run the engine on the dataset and store its result with the engine version and input checksum.
+
+    The run holds a lease: its heartbeat is touched while it works, and its result or error is
+    written only while it still holds the analysis, so a run marked stale never publishes
+    anything, even if its worker comes back.
+    """
     analysis = Analysis.objects.select_related("dataset", "experiment").get(pk=analysis_id)
-    if analysis.status == Analysis.Status.DONE:
-        return analysis  # results are never recomputed over
+    if not _claim(analysis):
+        analysis.refresh_from_db()
+        return analysis  # done (never recomputed over), or another live run holds it
     started = time.monotonic()
-    _progress(
-        analysis, 5, "checking", status=Analysis.Status.RUNNING, started_at=timezone.now(), error="",
-        attempts=analysis.attempts + 1,
-    )
     try:
-        options = dict(analysis.options)
-        if analysis.dataset_id is None:
-            result = _run_on_table(analysis, options)
-        else:
-            path = Path(analysis.dataset.path)
-            if not path.exists():
-                raise ApplicationError(_("The data file is missing from storage."))
-            _progress(analysis, 20, "estimating")
-            result = stats.analyze(path, **options)
-        _progress(analysis, 90, "storing")
-        document = plan_module.finite(result.to_dict())
-        document["meta"] = {
-            "arms": result.arms,
-            "control": result.control,
-            "alpha": result.alpha,
-            "adjust": result.adjust,
-            "covariance": result.covariance,
-            "clusters": result.clusters,
-        }
+        with _Heartbeat(analysis):
+            document = _compute(analysis)
+    except LeaseLost:
+        _lease_lost(analysis)
     except (stats.StatsError, ApplicationError) as exc:
         _fail(analysis, str(exc), started)
     except Exception as exc:  # noqa: BLE001 - any failure is shown on the page and can be retried
         _fail(analysis, f"{type(exc).__name__}: {exc}", started)
     else:
-        Analysis.objects.filter(pk=analysis.pk).update(
+        stored = Analysis.objects.filter(
+            pk=analysis.pk, status=Analysis.Status.RUNNING, attempts=analysis.attempts
+        ).update(
             status=Analysis.Status.DONE,
             progress=100,
             step="done",
@@ -169,13 +270,45 @@ def analysis_run(*, analysis_id: int) -> Analysis:
             engine_version=stats.__version__,
             seconds=time.monotonic() - started,
             finished_at=timezone.now(),
+            heartbeat_at=timezone.now(),
             updated_at=timezone.now(),
         )
-        analysis.refresh_from_db()
-        audit_log(instance=analysis, actor=None, action="event", changes={"status": ["running", "done"]}, note="analysis finished")
-        return analysis
+        if not stored:
+            _lease_lost(analysis)
+        else:
+            audit_log(instance=analysis, actor=None, action="event", changes={"status": ["running", "done"]},
+                      note="analysis finished")
     analysis.refresh_from_db()
     return analysis
+
+
+def _lease_lost(analysis: Analysis) -> None:
+    audit_log(instance=analysis, actor=None, action="event", changes={},
+              note=f"attempt {analysis.attempts} lost its lease; its result was discarded")
+
+
+def _compute(analysis: Analysis) -> dict[str, Any]:
+    """The engine's result document for the analysis's data (progress recorded on the way)."""
+    options = dict(analysis.options)
+    if analysis.dataset_id is None:
+        result = _run_on_table(analysis, options)
+    else:
+        path = Path(analysis.dataset.path)
+        if not path.exists():
+            raise ApplicationError(_("The data file is missing from storage."))
+        _progress(analysis, 20, "estimating")
+        result = stats.analyze(path, **options)
+    _progress(analysis, 90, "storing")
+    document = plan_module.finite(result.to_dict())
+    document["meta"] = {
+        "arms": result.arms,
+        "control": result.control,
+        "alpha": result.alpha,
+        "adjust": result.adjust,
+        "covariance": result.covariance,
+        "clusters": result.clusters,
+    }
+    return document
 
 
 def _run_on_table(analysis: Analysis, options: dict[str, Any]) -> stats.AnalysisResult:
@@ -196,7 +329,7 @@ def _run_on_table(analysis: Analysis, options: dict[str, Any]) -> stats.Analysis
 
 
 def _fail(analysis: Analysis, message: str, started: float) -> None:
-    Analysis.objects.filter(pk=analysis.pk).update(
+    failed = Analysis.objects.filter(pk=analysis.pk, status=Analysis.Status.RUNNING, attempts=analysis.attempts).update(
         status=Analysis.Status.FAILED,
         error=message[:2000],
         step="failed",
@@ -204,4 +337,7 @@ def _fail(analysis: Analysis, message: str, started: float) -> None:
         finished_at=timezone.now(),
         updated_at=timezone.now(),
     )
+    if not failed:
+        _lease_lost(analysis)
+        return
     audit_log(instance=analysis, actor=None, action="event", changes={"status": ["running", "failed"]}, note=message[:400])

@@ -117,7 +117,8 @@ def _analysis(request, pk: int, aid: int) -> tuple[Experiment, Analysis]:
     analysis = selectors.analysis_get(experiment=experiment, pk=aid)
     if analysis is None:
         raise Http404
-    return experiment, analysis
+    # A run whose worker stopped would otherwise show "Running" for ever and refuse a retry.
+    return experiment, services.analysis_expire_if_stale(analysis=analysis)
 
 
 @login_required
