@@ -49,6 +49,10 @@ def _ticks(low: float, high: float, count: int = 5) -> list[float]:
     return ticks
 
 
+def _interval(est: float, lo: float, hi: float, decimals: int) -> str:
+    return f"{escape(_fmt(est, decimals))} [{escape(_fmt(lo, decimals))}; {escape(_fmt(hi, decimals))}]"
+
+
 def forest_plot(
     *,
     rows: list[dict[str, Any]],
@@ -62,56 +66,69 @@ def forest_plot(
 ) -> SafeString:
     """A forest plot: one row per estimate (label, estimate, ci_low, ci_high, weight), and a pooled diamond.
 
-    `scale` multiplies every value (100 shows proportions as percentage points).
+    `scale` multiplies every value (100 shows proportions as percentage points). Two drawings of
+    the same plot: the wide one (labels, intervals and numbers side by side) is the image
+    assistive technologies read; on a narrow screen the stylesheet shows instead a narrow one,
+    with each label and its numbers above its interval, at a size where its text stays readable
+    (the wide one, shrunk to a phone, showed 4 px text).
     """
     items = [r for r in rows if r.get("estimate") is not None and r.get("ci_low") is not None]
     if not items:
         return mark_safe("")  # noqa: S308
-    label_w, plot_w, right_w, row_h, top = 300, 420, 170, 30, 20
-    n_rows = len(items) + (2 if pooled else 0)
-    height = top + n_rows * row_h + 50
-    width = label_w + plot_w + right_w
     values = [v * scale for r in items for v in (r["ci_low"], r["ci_high"])]
     if pooled:
         values += [pooled["ci_low"] * scale, pooled["ci_high"] * scale]
     low, high = min([*values, 0.0]), max([*values, 0.0])
     pad = (high - low) * 0.08 or 1.0
     low, high = low - pad, high + pad
+    max_w = max((r.get("weight") or 0 for r in items), default=0) or 1
+    scaled = [
+        (str(r["label"]), r["estimate"] * scale, r["ci_low"] * scale, r["ci_high"] * scale,
+         4 + 6 * math.sqrt((r.get("weight") or max_w) / max_w))
+        for r in items
+    ]
+    pooled_scaled = (pooled["estimate"] * scale, pooled["ci_low"] * scale, pooled["ci_high"] * scale) if pooled else None
+    uid = _chart_id("fp", title)
+    wide = _forest_wide(scaled, pooled_scaled, pooled_label, low, high, decimals, axis_label, uid, title, description)
+    narrow = _forest_narrow(scaled, pooled_scaled, pooled_label, low, high, decimals, axis_label)
+    return mark_safe(wide + narrow)  # noqa: S308 - every text went through escape()
+
+
+def _forest_wide(items, pooled, pooled_label, low, high, decimals, axis_label, uid, title, description) -> str:
+    label_w, plot_w, right_w, row_h, top = 300, 420, 170, 30, 20
+    n_rows = len(items) + (2 if pooled else 0)
+    height = top + n_rows * row_h + 50
+    width = label_w + plot_w + right_w
 
     def x(v: float) -> float:
         return label_w + (v - low) / (high - low) * plot_w
 
-    uid = _chart_id("fp", title)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-        f'role="img" aria-labelledby="{uid}-title {uid}-desc" class="cf-forest">',
+        f'role="img" aria-labelledby="{uid}-title {uid}-desc" class="cf-forest cf-chart-wide">',
         f'<title id="{uid}-title">{escape(title)}</title><desc id="{uid}-desc">{escape(description)}</desc>',
         f'<line x1="{x(0):.1f}" y1="{top - 5}" x2="{x(0):.1f}" y2="{top + n_rows * row_h}" stroke="#555" stroke-dasharray="4 3"/>',
     ]
-    max_w = max((r.get("weight") or 0 for r in items), default=0) or 1
-    for i, r in enumerate(items):
+    for i, (label, est, lo, hi, size) in enumerate(items):
         y = top + i * row_h + row_h / 2
-        est, lo, hi = r["estimate"] * scale, r["ci_low"] * scale, r["ci_high"] * scale
-        size = 4 + 6 * math.sqrt((r.get("weight") or max_w) / max_w)
-        parts.append(f'<text x="4" y="{y + 5:.1f}" font-size="14">{escape(_short(str(r["label"]), 42))}</text>')
+        parts.append(f'<text x="4" y="{y + 5:.1f}" font-size="14">{escape(_short(label, 42))}</text>')
         parts.append(f'<line x1="{x(lo):.1f}" y1="{y:.1f}" x2="{x(hi):.1f}" y2="{y:.1f}" stroke="#26374a" stroke-width="2"/>')
         parts.append(
             f'<rect x="{x(est) - size / 2:.1f}" y="{y - size / 2:.1f}" width="{size:.1f}" height="{size:.1f}" fill="#26374a"/>'
         )
         parts.append(
-            f'<text x="{label_w + plot_w + 8}" y="{y + 5:.1f}" font-size="13">'
-            f"{escape(_fmt(est, decimals))} [{escape(_fmt(lo, decimals))}; {escape(_fmt(hi, decimals))}]</text>"
+            f'<text x="{label_w + plot_w + 8}" y="{y + 5:.1f}" font-size="13">{_interval(est, lo, hi, decimals)}</text>'
         )
     if pooled:
         y = top + (len(items) + 1) * row_h
-        est, lo, hi = pooled["estimate"] * scale, pooled["ci_low"] * scale, pooled["ci_high"] * scale
+        est, lo, hi = pooled
         parts.append(f'<text x="4" y="{y + 5:.1f}" font-size="14" font-weight="bold">{escape(pooled_label)}</text>')
         parts.append(
             f'<polygon points="{x(lo):.1f},{y:.1f} {x(est):.1f},{y - 9:.1f} {x(hi):.1f},{y:.1f} {x(est):.1f},{y + 9:.1f}" fill="#af3c43"/>'
         )
         parts.append(
             f'<text x="{label_w + plot_w + 8}" y="{y + 5:.1f}" font-size="13" font-weight="bold">'
-            f"{escape(_fmt(est, decimals))} [{escape(_fmt(lo, decimals))}; {escape(_fmt(hi, decimals))}]</text>"
+            f"{_interval(est, lo, hi, decimals)}</text>"
         )
     axis_y = top + n_rows * row_h + 5
     parts.append(f'<line x1="{label_w}" y1="{axis_y}" x2="{label_w + plot_w}" y2="{axis_y}" stroke="#333"/>')
@@ -124,7 +141,61 @@ def forest_plot(
         f'<text x="{label_w + plot_w / 2}" y="{axis_y + 40}" font-size="13" text-anchor="middle">{escape(axis_label)}</text>'
     )
     parts.append("</svg>")
-    return _scroll_box("".join(parts), f"{uid}-title")  # every text went through escape()
+    return "".join(parts)
+
+
+def _forest_narrow(items, pooled, pooled_label, low, high, decimals, axis_label) -> str:
+    """The same plot drawn 360 units wide, for a phone: shown at about its natural size there, its
+    smallest text is 13 units. Hidden from assistive technologies, which read the wide drawing."""
+    width, margin, row_h, top = 360, 12, 58, 8
+    plot_w = width - 2 * margin
+    n_rows = len(items) + (1 if pooled else 0)
+    height = top + n_rows * row_h + 56
+
+    def x(v: float) -> float:
+        return margin + (v - low) / (high - low) * plot_w
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'aria-hidden="true" focusable="false" class="cf-forest cf-chart-narrow">',
+    ]
+    # The line of no effect, drawn beside each interval only: the labels above them stay clear.
+    for i in range(n_rows):
+        y = top + i * row_h + 46
+        parts.append(f'<line x1="{x(0):.1f}" y1="{y - 11}" x2="{x(0):.1f}" y2="{y + 11}" stroke="#555" stroke-dasharray="4 3"/>')
+    for i, (label, est, lo, hi, size) in enumerate(items):
+        y0 = top + i * row_h
+        y = y0 + 46
+        parts.append(f'<text x="{margin}" y="{y0 + 15}" font-size="15">{escape(_short(label, 40))}</text>')
+        parts.append(f'<text x="{margin}" y="{y0 + 32}" font-size="14" fill="#333">{_interval(est, lo, hi, decimals)}</text>')
+        parts.append(f'<line x1="{x(lo):.1f}" y1="{y}" x2="{x(hi):.1f}" y2="{y}" stroke="#26374a" stroke-width="2"/>')
+        parts.append(
+            f'<rect x="{x(est) - size / 2:.1f}" y="{y - size / 2:.1f}" width="{size:.1f}" height="{size:.1f}" fill="#26374a"/>'
+        )
+    if pooled:
+        y0 = top + len(items) * row_h
+        y = y0 + 46
+        est, lo, hi = pooled
+        parts.append(f'<text x="{margin}" y="{y0 + 15}" font-size="15" font-weight="bold">{escape(_short(pooled_label, 40))}</text>')
+        parts.append(
+            f'<text x="{margin}" y="{y0 + 32}" font-size="14" font-weight="bold">{_interval(est, lo, hi, decimals)}</text>'
+        )
+        parts.append(
+            f'<polygon points="{x(lo):.1f},{y} {x(est):.1f},{y - 9} {x(hi):.1f},{y} {x(est):.1f},{y + 9}" fill="#af3c43"/>'
+        )
+    axis_y = top + n_rows * row_h + 4
+    parts.append(f'<line x1="{margin}" y1="{axis_y}" x2="{width - margin}" y2="{axis_y}" stroke="#333"/>')
+    ticks = [t for t in _ticks(low, high, 3) if 30 <= x(t) <= width - 30]  # whole labels only
+    for t in ticks:
+        parts.append(f'<line x1="{x(t):.1f}" y1="{axis_y}" x2="{x(t):.1f}" y2="{axis_y + 5}" stroke="#333"/>')
+        parts.append(
+            f'<text x="{x(t):.1f}" y="{axis_y + 20}" font-size="13" text-anchor="middle">{escape(_fmt(t, decimals))}</text>'
+        )
+    parts.append(
+        f'<text x="{width / 2}" y="{axis_y + 44}" font-size="14" text-anchor="middle">{escape(_short(axis_label, 44))}</text>'
+    )
+    parts.append("</svg>")
+    return "".join(parts)
 
 
 def power_curve_svg(
