@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import time
 
 import pytest
 from django.utils import timezone
@@ -88,3 +89,14 @@ def test_the_periodic_sweep_fails_every_stale_run(owner, team):
     assert services.analyses_expire_stale() == 1
     stale.refresh_from_db()
     assert stale.status == Analysis.Status.FAILED
+
+
+def test_the_heartbeat_is_touched_while_the_engine_works(transactional_db, settings, owner, team):
+    settings.ANALYSIS_LEASE_SECONDS = 0.4  # a beat every 0.1 s
+    analysis = _worker_died(_requested(owner, team), heartbeat_age=datetime.timedelta(seconds=0))
+    before = analysis.heartbeat_at
+    with analysis_module._Heartbeat(analysis):
+        time.sleep(0.5)
+    analysis.refresh_from_db()
+    assert analysis.heartbeat_at > before
+    assert not services.analysis_is_stale(analysis)
