@@ -28,7 +28,8 @@ def test_check_deploy_passes_with_production_settings_and_refuses_the_developmen
         base.pop(name, None)
     command = [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"]
     # Both run at once: each subprocess spends most of its time importing Django.
-    production = subprocess.Popen(command, cwd=ROOT, env={**base, "SECRET_KEY": secrets.token_urlsafe(64)},
+    production = subprocess.Popen(command, cwd=ROOT, env={**base, "SECRET_KEY": secrets.token_urlsafe(64),
+                                                         "TRUSTED_PROXY_COUNT": "1"},
                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     # The fallback key is for the demo and tests only: production must refuse it.
     no_key = subprocess.Popen(command, cwd=ROOT, env=base, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -37,6 +38,7 @@ def test_check_deploy_passes_with_production_settings_and_refuses_the_developmen
     assert "no issues" in out
     out, _ = no_key.communicate(timeout=120)
     assert no_key.returncode != 0 and "security.W009" in out, out
+    assert "carrefour.W001" in out, out  # HTTPS without a proxy count: locks would key on the proxy
 
 
 class _ScriptAudit(HTMLParser):
