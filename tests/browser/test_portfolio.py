@@ -58,6 +58,7 @@ def test_editor_forms_pass_axe(page, portfolio_data, lang):
     initiative = Initiative.objects.get(title_en="Open Data")
     for name, path in [
         ("edit", f"/{lang}/portfolio/initiatives/{initiative.pk}/edit/"),
+        ("new", f"/{lang}/portfolio/initiatives/new/?table=fpt-dm-service"),
         ("import", f"/{lang}/portfolio/tables/fpt-dm-service/import/"),
         ("assessment-form", f"/{lang}/portfolio/assessment/"),
         ("initiative-editor", f"/{lang}/portfolio/initiatives/{initiative.pk}/"),
@@ -121,3 +122,17 @@ def test_table_creation_and_members_pages_pass_axe(page, portfolio_data, lang):
         page.locator("form[action$='/members/'] gcds-button[type=submit]").click()
     assert Table.objects.get(slug="fpt-dm-service").member_jurisdictions.filter(code="durham").exists()
     assert_accessible(page, f"portfolio-members-added-{lang}")
+
+
+def test_new_initiative_sent_twice_is_added_once(page, portfolio_data):
+    """A double click on Save (two submissions of one form) adds one initiative."""
+    from carrefour.portfolio.models import Initiative
+
+    _login(page)
+    page.goto(page.base_url + "/en/portfolio/initiatives/new/?table=fpt-dm-service")
+    page.locator("gcds-input[name=title_en] input, input[name=title_en]").first.fill("Double-click pilot")
+    page.locator("gcds-input[name=title_fr] input, input[name=title_fr]").first.fill("Projet du double clic")
+    page.locator("form gcds-button[type=submit]").dblclick()
+    page.wait_for_url("**/en/portfolio/initiatives/*/")
+    assert "The initiative was added." in page.content()
+    assert Initiative.objects.filter(title_en="Double-click pilot").count() == 1
