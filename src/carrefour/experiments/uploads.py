@@ -1,13 +1,16 @@
 """Upload handling: files stream to a temporary file on disk, never whole into memory.
 
 The handler also stops reading a file as soon as it passes `settings.UPLOAD_MAX_BYTES`, so
-an oversized upload is refused with a clear message instead of filling the disk.
+an oversized upload is refused with a clear message instead of filling the disk. Errors of
+the statistics engine about a file reach people through `engine_message`.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.core.files.uploadhandler import StopUpload, TemporaryFileUploadHandler
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
 
 
 class LimitedTemporaryFileUploadHandler(TemporaryFileUploadHandler):
@@ -39,3 +42,54 @@ class LimitedTemporaryFileUploadHandler(TemporaryFileUploadHandler):
 def use_streaming_upload(request) -> None:
     """Call before touching request.POST/FILES (the view must be csrf_exempt, then csrf_protect)."""
     request.upload_handlers = [LimitedTemporaryFileUploadHandler(request)]
+
+
+# What a person reads for each error code of carrefour.stats: translated, built from the
+# error's parameters only, so no server path, command-line option or engine text shows.
+ENGINE_MESSAGES = {
+    "file_missing": _("The data file is missing from storage."),
+    "file_empty": _("The file is empty."),
+    "not_data_file": _("The file is not a CSV or Parquet file."),
+    "no_rows": _("The file has no rows."),
+    "too_many_columns": _("The file has %(columns)s columns; at most %(limit)s are accepted."),
+    "line_too_long": _("Line %(line)s of the file is longer than %(limit)s bytes."),
+    "unclosed_quote": _("Line %(line)s of the file opens a quotation mark that is never closed."),
+    "wrong_field_count": _("Line %(line)s of the file does not have as many fields as its header."),
+    "malformed_line": _("Line %(line)s of the file cannot be read as CSV."),
+    "not_utf8": _("Line %(line)s of the file is not UTF-8 text: save the file as “CSV UTF-8”."),
+    "time_limit": _("Reading the file took longer than %(seconds)s seconds; nothing was stored."),
+    "unreadable": _("The file cannot be read as CSV or Parquet."),
+    "column_missing": _("The data has no column named “%(column)s”."),
+    "not_numeric": _("Column “%(column)s” holds text, not numbers, so it cannot be an outcome or a covariate."),
+    "no_complete_rows": _("No row is complete: every row has a missing value in a column the analysis uses."),
+    "one_arm": _("Column “%(column)s” has only one arm (“%(arm)s”); at least two are needed."),
+    "arm_without_rows": _("Arm “%(arm)s” has no complete rows."),
+    "arm_too_small": _("Arm “%(arm)s” has fewer than 2 complete rows."),
+    "control_unknown": _("The control arm “%(control)s” is not an arm of the data."),
+    "allocation": _("The planned allocation does not match the arms of the data."),
+    "constant_covariate": _("Covariate “%(column)s” is constant, so it cannot adjust anything; remove it."),
+    "collinear_covariate": _("Covariate “%(column)s” is a combination of other covariates; remove one of them."),
+    "too_few_clusters": _("Cluster-robust errors need at least 2 clusters."),
+    "singular": _("The design cannot be estimated: some arm, stratum or subgroup has too few distinct rows."),
+    "proportion": _("A proportion must be strictly between 0 and 1."),
+    "design": _("The power calculation cannot be done with these inputs."),
+}
+
+
+def engine_message(error) -> str:
+    """Return the translated sentence for a `carrefour.stats.StatsError` (no path, no flag)."""
+    template = ENGINE_MESSAGES.get(getattr(error, "code", ""))
+    params = dict(getattr(error, "params", {}) or {})
+    if template is None:
+        return str(_("The statistics engine could not use this data."))
+    # Counts and limits are numbers in the reader's locale; a line number is a plain label.
+    shown = {}
+    for key, value in params.items():
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        shown[key] = number_format(value, force_grouping=True) if number and key != "line" else value
+    try:
+        return str(template) % shown
+    except (KeyError, TypeError, ValueError):
+        return str(_("The statistics engine could not use this data."))

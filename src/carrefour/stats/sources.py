@@ -6,10 +6,14 @@ rows of an aggregate query written in its SQL dialect. The engine never asks for
 
 from __future__ import annotations
 
+import contextlib
+import csv
+import io
 import os
 import re
 import tempfile
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Self
@@ -26,6 +30,13 @@ ColumnKind = Literal["integer", "float", "decimal", "boolean", "text", "other"]
 
 NUMERIC_KINDS: frozenset[str] = frozenset({"integer", "float", "decimal", "boolean"})
 CSV_NULLS = ["", "NA", "N/A", "NULL", "null", "None"]
+
+#: A file wider than this is refused from its first line: DuckDB's reader needs minutes
+#: and gigabytes for 200,000 columns.
+MAX_COLUMNS = 1_000
+#: The longest line of a CSV file, in bytes (DuckDB stops at the first longer one).
+MAX_LINE_BYTES = 1024 * 1024
+DELIMITERS = ",;\t|"
 
 
 @dataclass(frozen=True)
@@ -60,6 +71,75 @@ def _duckdb_kind(type_name: str) -> ColumnKind:
     if name == "VARCHAR":
         return "text"
     return "other"
+
+
+def sniff_csv(
+    path: str | os.PathLike[str],
+    *,
+    max_columns: int = MAX_COLUMNS,
+    max_line_bytes: int = MAX_LINE_BYTES,
+) -> tuple[str, list[str]]:
+    """Check a CSV file's first bytes cheaply; return its delimiter and header.
+
+    Reads at most ``max_line_bytes`` bytes: the header must end within them and have at
+    most ``max_columns`` fields, and every record read must have as many fields as the
+    header, with every quote closed (checked to the end when the whole file was read).
+    Raises :class:`StatsError` naming the line at fault.
+    """
+    with open(path, "rb") as handle:
+        head = handle.read(max_line_bytes + 1)
+        whole = len(head) <= max_line_bytes and not handle.read(1)
+    end = head.find(b"\n")
+    if end < 0 and not whole:
+        raise StatsError(
+            f"line 1 is longer than {max_line_bytes} bytes",
+            "line_too_long",
+            line=1,
+            limit=max_line_bytes,
+        )
+    if not whole:
+        head = head[: head.rfind(b"\n") + 1]
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError as error:
+        if whole or error.start < len(head) - 4:  # not a character cut at the end
+            line = head[: error.start].count(b"\n") + 1
+            raise StatsError(f"line {line} is not UTF-8 text", "not_utf8", line=line) from error
+        text = head[: error.start].decode("utf-8")
+    text = text.removeprefix("\ufeff")
+    first = text.split("\n", 1)[0]
+    delimiter = max(DELIMITERS, key=first.count) if any(d in first for d in DELIMITERS) else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    header: list[str] | None = None
+    start = 1
+    try:
+        for record in reader:
+            if header is None:
+                header = record
+                if len(header) > max_columns:
+                    raise StatsError(
+                        f"the file has {len(header)} columns; at most {max_columns} are allowed",
+                        "too_many_columns",
+                        columns=len(header),
+                        limit=max_columns,
+                    )
+            elif record and len(record) != len(header):
+                raise StatsError(
+                    f"line {start} has {len(record)} fields, the header has {len(header)}",
+                    "wrong_field_count",
+                    line=start,
+                    found=len(record),
+                    expected=len(header),
+                )
+            start = reader.line_num + 1
+    except csv.Error as error:
+        if whole or reader.line_num < text.count("\n"):
+            raise StatsError(
+                f"line {start} has a quote that is never closed",
+                "unclosed_quote",
+                line=start,
+            ) from error
+    return delimiter, header or []
 
 
 class Source:
@@ -121,42 +201,132 @@ class DuckDBSource(Source):
         self._block: str | None = None
         self._prepared = False
         self._scratch: tempfile.TemporaryDirectory[str] | None = None
+        #: Seconds any one query may take before it is interrupted (None: no limit).
+        self.time_limit: float | None = None
+
+    @contextlib.contextmanager
+    def _watch(self) -> Iterator[None]:
+        """Interrupt the connection's query if it runs past ``time_limit``."""
+        if self.time_limit is None:
+            yield
+            return
+        done = threading.Event()
+        limit = self.time_limit
+
+        def watch() -> None:
+            # Past the limit, interrupt until the query stops: an interrupt that lands
+            # before DuckDB has started the query is forgotten, so one is not enough.
+            if done.wait(limit):
+                return
+            while not done.wait(0.01):
+                self._con.interrupt()
+
+        watcher = threading.Thread(target=watch, daemon=True)
+        watcher.start()
+        try:
+            yield
+        finally:
+            done.set()
+            watcher.join()
+
+    def _problem(self, error: duckdb.Error, what: str) -> StatsError:
+        """Name a DuckDB failure: the time limit, or the line of the file at fault."""
+        text = str(error).lower()
+        if isinstance(error, duckdb.InterruptException):
+            return StatsError(
+                f"{what}: reading took longer than {self.time_limit} seconds",
+                "time_limit",
+                seconds=self.time_limit,
+            )
+        found = re.search(r"csv error on line: (\d+)", text)
+        if found:
+            line = int(found.group(1))
+            if "maximum line size" in text:
+                return StatsError(
+                    f"line {line} is longer than {MAX_LINE_BYTES} bytes",
+                    "line_too_long",
+                    line=line,
+                    limit=MAX_LINE_BYTES,
+                )
+            if "unterminated quote" in text:
+                return StatsError(
+                    f"line {line} has a quote that is never closed", "unclosed_quote", line=line
+                )
+            if "expected number of columns" in text:
+                return StatsError(
+                    f"line {line} does not have as many fields as the header",
+                    "wrong_field_count",
+                    line=line,
+                )
+            return StatsError(f"{what}: {_one_line(error)}", "malformed_line", line=line)
+        return StatsError(f"{what}: {_one_line(error)}", "unreadable")
 
     @classmethod
-    def from_file(cls, path: str | os.PathLike[str]) -> DuckDBSource:
-        """Open a CSV or Parquet file (DuckDB reads it in place, in parallel)."""
+    def from_file(
+        cls, path: str | os.PathLike[str], *, time_limit: float | None = None
+    ) -> DuckDBSource:
+        """Open a CSV or Parquet file (DuckDB reads it in place, in parallel).
+
+        A CSV's first bytes are checked first (:func:`sniff_csv`), a Parquet file's footer
+        (:data:`MAX_COLUMNS`); ``time_limit`` (seconds) interrupts any one query that takes
+        longer, this opening included.
+        """
         file = Path(path)
         if not file.exists():
-            raise StatsError(f"data file '{file}' does not exist")
+            raise StatsError(f"data file '{file}' does not exist", "file_missing")
         if file.is_dir():
-            raise StatsError(f"data file '{file}' is a directory, not a CSV or Parquet file")
+            raise StatsError(
+                f"data file '{file}' is a directory, not a CSV or Parquet file", "not_data_file"
+            )
         suffix = file.suffix.lower()
         if suffix not in {".csv", ".parquet", ".pq"}:
             raise StatsError(
-                f"data file '{file}' is not CSV or Parquet (the name must end in .csv or .parquet)"
+                f"data file '{file}' is not CSV or Parquet (the name must end in .csv or .parquet)",
+                "not_data_file",
             )
         if file.stat().st_size == 0:
-            raise StatsError(f"data file '{file}' is empty")
-        literal = "'" + str(file).replace("'", "''") + "'"
+            raise StatsError(f"data file '{file}' is empty", "file_empty")
+        literal = _literal(str(file))
         if suffix == ".csv":
+            delimiter, _header = sniff_csv(file)
             nulls = ", ".join("'" + x + "'" for x in CSV_NULLS)
-            reader = f"read_csv({literal}, header = true, nullstr = [{nulls}])"
+            reader = (
+                f"read_csv({literal}, header = true, delim = {_literal(delimiter)}, "
+                f"quote = '\"', escape = '\"', strict_mode = true, "
+                f"max_line_size = {MAX_LINE_BYTES}, nullstr = [{nulls}])"
+            )
             kind = "CSV"
         else:
             reader = f"read_parquet({literal})"
             kind = "Parquet"
         con = duckdb.connect(":memory:")
+        source = cls(con, "src", f"{kind} file '{file}'", file)
+        source.time_limit = time_limit
         try:
-            con.execute(f"CREATE VIEW src AS SELECT * FROM {reader}")
-            source = cls(con, "src", f"{kind} file '{file}'", file)
-            source.columns()
-            empty = not con.execute("SELECT 1 FROM src LIMIT 1").fetchall()
+            with source._watch():
+                if kind == "Parquet":
+                    width = con.execute(
+                        f"SELECT COUNT(*) - 1 FROM parquet_schema({literal})"
+                    ).fetchall()[0][0]
+                    if width > MAX_COLUMNS:
+                        raise StatsError(
+                            f"the file has {width} columns; at most {MAX_COLUMNS} are allowed",
+                            "too_many_columns",
+                            columns=int(width),
+                            limit=MAX_COLUMNS,
+                        )
+                con.execute(f"CREATE VIEW src AS SELECT * FROM {reader}")
+                source.columns()
+                empty = not con.execute("SELECT 1 FROM src LIMIT 1").fetchall()
         except duckdb.Error as error:
             con.close()
-            raise StatsError(f"cannot read '{file}' as {kind}: {_one_line(error)}") from error
+            raise source._problem(error, f"cannot read '{file}' as {kind}") from error
+        except StatsError:
+            con.close()
+            raise
         if empty:
             con.close()
-            raise StatsError(f"data file '{file}' has no rows")
+            raise StatsError(f"data file '{file}' has no rows", "no_rows")
         return source
 
     @classmethod
@@ -188,9 +358,10 @@ class DuckDBSource(Source):
 
     def fetch(self, sql: str) -> list[tuple[Any, ...]]:
         try:
-            return self._con.execute(sql).fetchall()
+            with self._watch():
+                return self._con.execute(sql).fetchall()
         except duckdb.Error as error:
-            raise StatsError(f"query on {self._what} failed: {_one_line(error)}") from error
+            raise self._problem(error, f"query on {self._what} failed") from error
 
     def deterministic(self) -> str | None:
         """Number rows by Parquet row group; a CSV is first copied, in order, to Parquet.
@@ -212,10 +383,11 @@ class DuckDBSource(Source):
                 # so that the blocks (and the last digits) do not depend on the cores.
                 threads = self._con.execute("SELECT current_setting('threads')").fetchall()
                 self._con.execute("SET threads = 1")
-                self._con.execute(
-                    f"COPY (SELECT * FROM {self.relation}) TO {_literal(str(file))} "
-                    "(FORMAT parquet)"
-                )
+                with self._watch():
+                    self._con.execute(
+                        f"COPY (SELECT * FROM {self.relation}) TO {_literal(str(file))} "
+                        "(FORMAT parquet)"
+                    )
                 self._con.execute(f"SET threads = {int(threads[0][0])}")
             if file is not None:
                 path = _literal(str(file))
@@ -231,7 +403,7 @@ class DuckDBSource(Source):
                     self._block = block_sql(sizes)
                     return self._block
         except duckdb.Error as error:
-            raise StatsError(f"cannot read {self._what}: {_one_line(error)}") from error
+            raise self._problem(error, f"cannot read {self._what}") from error
         self._con.execute("SET threads = 1")
         return None
 

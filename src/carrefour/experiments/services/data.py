@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 import carrefour.stats as stats
@@ -15,13 +16,14 @@ from carrefour.experiments.services._common import _require_editor
 from carrefour.experiments.services.files import (
     _check_columns,
     _check_unique_ids,
-    _engine_problem,
     _quote,
     _suffix,
     private_root,
     store_file,
 )
+from carrefour.experiments.uploads import engine_message
 from carrefour.stats.labels import label as stats_label
+from carrefour.stats.sources import NUMERIC_KINDS
 
 
 def dataset_upload(*, experiment: Experiment, actor: Any, file: Any, name: str | None = None) -> Dataset:
@@ -39,7 +41,7 @@ def dataset_upload(*, experiment: Experiment, actor: Any, file: Any, name: str |
         rows, columns = _validate_dataset(experiment, path)
     except stats.StatsError as exc:
         path.unlink(missing_ok=True)
-        raise _engine_problem(exc) from exc
+        raise ApplicationError(engine_message(exc), field="file") from exc
     except BaseException:
         path.unlink(missing_ok=True)
         raise
@@ -59,8 +61,15 @@ def dataset_upload(*, experiment: Experiment, actor: Any, file: Any, name: str |
     )
 
 
+def upload_check_seconds() -> float:
+    """How long the checks of one upload may read the file (settings.UPLOAD_CHECK_SECONDS)."""
+    return float(getattr(settings, "UPLOAD_CHECK_SECONDS", 60))
+
+
 def _validate_dataset(experiment: Experiment, path: Path) -> tuple[int, list[str]]:
-    with stats.DuckDBSource.from_file(path) as source:
+    # The first bytes are checked before DuckDB reads anything (a 200,000-column header is
+    # refused at once), and no query of the checks may run past the time limit.
+    with stats.DuckDBSource.from_file(path, time_limit=upload_check_seconds()) as source:
         return _validate_source(experiment, source, field="file")
 
 
@@ -81,6 +90,14 @@ def planned_columns(experiment: Experiment) -> list[str]:
 def _validate_source(experiment: Experiment, source: Any, *, field: str) -> tuple[int, list[str]]:
     """Check an open source against the plan with aggregate SQL only (no rows reach Python)."""
     columns = _check_columns(source, planned_columns(experiment), field=field)
+    kinds = source.columns()
+    for name in [*(o["column"] for o in experiment.outcomes), *experiment.covariates]:
+        if kinds[name].kind not in NUMERIC_KINDS:
+            raise ApplicationError(
+                _("Column “%(column)s” holds text, not numbers, so it cannot be an outcome or a covariate.")
+                % {"column": name},
+                field=field,
+            )
     arm = _quote(experiment.treatment_column)
     found = [stats_label(r[0]) for r in source.fetch(f"SELECT DISTINCT {arm} FROM {source.relation} WHERE {arm} IS NOT NULL")]
     unknown = sorted(set(found) - set(experiment.arm_labels))
