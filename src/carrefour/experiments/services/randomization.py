@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import re
 import secrets
 import uuid
 from pathlib import Path
@@ -11,6 +13,7 @@ from django.utils.translation import gettext as _
 
 import carrefour.stats as stats
 from carrefour.core.exceptions import ApplicationError
+from carrefour.core.exports import _csv_cell as csv_cell
 from carrefour.core.services import model_create
 from carrefour.experiments import plan as plan_module
 from carrefour.experiments.models import Experiment, Randomization
@@ -68,6 +71,12 @@ def randomization_run(*, experiment: Experiment, actor: Any, units_file: Any, se
         path.unlink(missing_ok=True)
         out.unlink(missing_ok=True)
         raise
+    try:
+        _escape_formulas(out)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        out.unlink(missing_ok=True)
+        raise
     summary = plan_module.finite(result.to_dict())
     summary["out"] = None
     summary["balance"] = [b for b in summary["balance"] if b["column"] != experiment.unit_id_column]
@@ -87,3 +96,31 @@ def randomization_run(*, experiment: Experiment, actor: Any, units_file: Any, se
             "created_by": actor,
         },
     )
+
+
+# A number in text form: a spreadsheet reads it as a number, never as a formula, so "-5" stays.
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
+def _needs_escape(cell: str) -> bool:
+    return csv_cell(cell) != cell and not _NUMBER.fullmatch(cell)
+
+
+def _escape_formulas(path: Path) -> None:
+    """Rewrite the assignment CSV so that no cell opens as a spreadsheet formula (core's export rule).
+
+    Done before the file is hashed, so the file the team downloads is the one whose SHA-256
+    is recorded. A file with nothing to escape (the usual case) is left byte for byte as is.
+    """
+    with path.open(newline="", encoding="utf-8") as f:
+        if not any(_needs_escape(cell) for row in csv.reader(f) for cell in row):
+            return
+    escaped = path.with_name(path.name + ".escaping")
+    try:
+        with path.open(newline="", encoding="utf-8") as src, escaped.open("w", newline="", encoding="utf-8") as dst:
+            writer = csv.writer(dst, lineterminator="\n")
+            for row in csv.reader(src):
+                writer.writerow([csv_cell(cell) if _needs_escape(cell) else cell for cell in row])
+        escaped.replace(path)
+    finally:
+        escaped.unlink(missing_ok=True)
