@@ -209,3 +209,32 @@ def test_forbidden_page_invites_anonymous_visitors_to_sign_in(db):
 def test_server_error_page_is_bilingual():
     html = (ROOT / "src/carrefour/core/templates/500.html").read_text()
     assert "Something went wrong" in html and 'lang="fr"' in html and "Un problème est survenu" in html
+
+
+def test_the_sort_key_ignores_accents_and_case_and_breaks_ties_with_the_original():
+    from carrefour.core.i18n import sort_key
+
+    names = ["Zone", "Fédéral", "école", "Eau", "Île", "Iqaluit", "Œuvre", "Ontario", "ecole"]
+    assert sorted(names, key=sort_key) == ["Eau", "ecole", "école", "Fédéral", "Île", "Iqaluit", "Œuvre", "Ontario", "Zone"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", ["Apple", "Beta", "Dairy board", "Eagle", "Édition", "Fisher", "Yukon"]),
+        # French: the French names, accents sorted with their letter; a blank French name sorts by the English shown.
+        ("fr", ["Dairy board", "Eau", "école nationale", "Fédéral", "Île", "Iqaluit", "Zone"]),
+    ],
+)
+def test_collated_sorts_in_the_database_by_the_readers_language(db, lang, expected):
+    from carrefour.core.i18n import collated
+    from carrefour.directory.models import Organization
+
+    for en, fr in [("Yukon", "Zone"), ("Édition", "Fédéral"), ("Beta", "école nationale"), ("Fisher", "Eau"),
+                   ("Apple", "Île"), ("Eagle", "Iqaluit"), ("Dairy board", "")]:
+        OrganizationFactory(name_en=en, name_fr=fr)
+    with translation.override(lang):
+        qs = Organization.objects.order_by(collated("name"), "pk")
+        assert "COLLATE" in str(qs.query)  # the database sorts, so a page is a LIMIT/OFFSET of the order
+        assert [str(o.name) for o in qs] == expected
+        assert [str(o.name) for o in qs[2:4]] == expected[2:4]

@@ -6,12 +6,14 @@ import html as html_module
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from carrefour.core.models import AuditEntry
 from carrefour.core.selectors import audit_history
 from carrefour.core.services import model_update
 from carrefour.core.templatetags.carrefour import history_url
 from carrefour.directory import demo
+from carrefour.directory.forms import OrganizationFilterForm
 from carrefour.directory.models import Jurisdiction, Membership, Organization, Team, User
 from carrefour.directory.services import jurisdiction_for_email, membership_add, membership_remove
 from tests.directory.factories import (
@@ -252,10 +254,30 @@ def test_a_person_without_a_name_is_shown_as_a_member_never_by_their_address(db,
 
 @pytest.mark.parametrize(("lang", "label"), [("en", "Citizen"), ("fr", "Citoyen ou citoyenne")])
 def test_a_citizen_is_named_inclusively_in_both_languages(db, lang, label):
-    from django.utils import translation
-
     citizen = UserFactory(display_name="Camille Roy", profile_public=True)
     with translation.override(lang):
         assert citizen.kind_label == label
     page = Client().get(f"/{lang}/directory/people/{citizen.pk}/").content.decode()
     assert f"<dd>{label}</dd>" in page
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_every_directory_list_sorts_by_the_readers_language_with_accents_in_place(db, lang):
+    # English and French names in opposite orders: each language's page follows its own.
+    names = {"en": ["Eagle", "Édition", "Fisher"], "fr": ["Eau", "École", "Fédéral"]}
+    for i in range(3):
+        en, fr = names["en"][i], names["fr"][2 - i]
+        JurisdictionFactory(name_en=en, name_fr=fr, sort_order=1)
+        OrganizationFactory(name_en=en, name_fr=fr)
+        TeamFactory(name_en=en, name_fr=fr)
+    for name in ("Zoé Roy", "Émilie Roy", "Eric Roy", "Fatima Roy"):
+        UserFactory(display_name=name, profile_public=True)
+    client = Client()
+    for page in ("jurisdictions", "organizations", "teams"):
+        listed = [str(o.name) for o in client.get(f"/{lang}/directory/{page}/").context["object_list"]]
+        assert listed == names[lang], page
+    people = [str(p) for p in client.get(f"/{lang}/directory/people/").context["object_list"]]
+    assert people == ["Émilie Roy", "Eric Roy", "Fatima Roy", "Zoé Roy"]
+    with translation.override(lang):
+        choices = [label for _code, label in OrganizationFilterForm().fields["jurisdiction"].choices[1:]]
+    assert choices == names[lang]

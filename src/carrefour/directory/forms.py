@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from carrefour.directory import selectors
 from carrefour.directory.models import Jurisdiction, Organization, Team, User
 
 
@@ -12,7 +13,7 @@ class OrganizationFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["jurisdiction"].choices = [("", _("All jurisdictions"))] + [
-            (j.code, str(j.name)) for j in Jurisdiction.objects.all()
+            (j.code, str(j.name)) for j in selectors.jurisdiction_choices()
         ]
 
 
@@ -29,3 +30,7 @@ class ProfileForm(forms.ModelForm):
         model = User
         fields = ["display_name", "first_name", "last_name", "job_title", "organization", "bio", "preferred_language", "profile_public"]
         widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = selectors.organization_choices()

@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
+from carrefour.core.i18n import collated, collated_text
 from carrefour.core.visibility import get_visible_or_404, visible_to
 from carrefour.directory.models import Jurisdiction, Membership, Organization, Team, User
 
@@ -29,11 +30,11 @@ def jurisdiction_get(*, code: str) -> Jurisdiction:
 
 
 def jurisdiction_organizations(*, jurisdiction: Jurisdiction) -> QuerySet[Organization]:
-    return jurisdiction.organizations.all()
+    return jurisdiction.organizations.order_by(collated("name"), "pk")
 
 
 def jurisdiction_children(*, jurisdiction: Jurisdiction) -> QuerySet[Jurisdiction]:
-    return jurisdiction.children.all()
+    return jurisdiction.children.order_by("sort_order", collated("name"), "pk")
 
 
 def organization_get(*, slug: str) -> Organization:
@@ -47,10 +48,20 @@ def organization_get(*, slug: str) -> Organization:
 def jurisdiction_list(*, kind: str | None = None) -> QuerySet[Jurisdiction]:
     qs = Jurisdiction.objects.select_related("parent").annotate(
         organization_count=Count("organizations", distinct=True)
-    ).order_by("sort_order", "name_en")  # GROUP BY drops Meta.ordering: paginate a stable order
+    ).order_by("sort_order", collated("name"), "pk")  # the reader's language; "pk": a stable page order
     if kind:
         qs = qs.filter(kind=kind)
     return qs
+
+
+def jurisdiction_choices() -> QuerySet[Jurisdiction]:
+    """Every jurisdiction, for a form's choices, in the order the lists use."""
+    return Jurisdiction.objects.order_by("sort_order", collated("name"), "pk")
+
+
+def organization_choices() -> QuerySet[Organization]:
+    """Every organization, for a form's choices, in the reader's alphabetical order."""
+    return Organization.objects.order_by(collated("name"), "pk")
 
 
 def organization_list(*, kind: str | None = None, jurisdiction: str | None = None, q: str | None = None) -> QuerySet[Organization]:
@@ -63,7 +74,7 @@ def organization_list(*, kind: str | None = None, jurisdiction: str | None = Non
         qs = qs.filter(
             Q(name_en__icontains=q) | Q(name_fr__icontains=q) | Q(acronym_en__iexact=q) | Q(acronym_fr__iexact=q)
         )
-    return qs
+    return qs.order_by(collated("name"), "pk")
 
 
 def person_list(*, viewer: Any, organization: Organization | None = None) -> QuerySet[User]:
@@ -72,8 +83,10 @@ def person_list(*, viewer: Any, organization: Organization | None = None) -> Que
     if organization is not None:
         qs = qs.filter(organization=organization)
     if viewer.is_authenticated and viewer.is_public_servant:
-        return qs.filter(Q(profile_public=True) | Q(jurisdiction__isnull=False)).order_by("display_name", "email")
-    return qs.filter(profile_public=True).order_by("display_name", "email")
+        qs = qs.filter(Q(profile_public=True) | Q(jurisdiction__isnull=False))
+    else:
+        qs = qs.filter(profile_public=True)
+    return qs.order_by(collated_text("display_name"), "pk")
 
 
 def person_get(*, viewer: Any, pk: int) -> User:
@@ -98,11 +111,15 @@ def team_list(*, user: Any, kind: str | None = None) -> QuerySet[Team]:
     qs = visible_to(Team.objects.select_related("jurisdiction", "organization"), user)
     if kind:
         qs = qs.filter(kind=kind)
-    return qs.annotate(member_count=Count("memberships__user", distinct=True)).order_by("name_en")
+    return qs.annotate(member_count=Count("memberships__user", distinct=True)).order_by(collated("name"), "pk")
 
 
 def team_members(*, team: Team) -> QuerySet[Membership]:
-    return Membership.objects.filter(team=team).select_related("user", "user__organization", "jurisdiction")
+    return (
+        Membership.objects.filter(team=team)
+        .select_related("user", "user__organization", "jurisdiction")
+        .order_by("role", collated_text("user__display_name"), "pk")
+    )
 
 
 def user_teams(*, user: Any) -> QuerySet[Membership]:
