@@ -129,9 +129,11 @@ def test_table_page_lists_an_initiative_of_a_hidden_priority_without_it(client, 
 def test_new_initiative_form_offers_only_priorities_the_person_may_use(client, hidden):
     members_only = make_priority(hidden.table, actor=hidden.secretary, title_en="Team-only priority",
                                  visibility="members")
-    client.force_login(hidden.citizen)
+    client.force_login(hidden.citizen)  # can add no initiative anywhere: no form to list priorities in
+    assert client.get("/en/portfolio/initiatives/new/").status_code == 403
+    membership_add(team=hidden.table.team, user=hidden.citizen, role=Role.CONTRIBUTOR, actor=hidden.admin)
     offered = set(client.get("/en/portfolio/initiatives/new/").context["form"].fields["priority"].queryset)
-    assert offered == set()
+    assert hidden.priority in offered and hidden.extra["priority"] not in offered
     client.force_login(hidden.outsider)  # a public servant outside the table's team
     form = client.get("/en/portfolio/initiatives/new/").context["form"]
     assert set(form.fields["priority"].queryset) == set() and set(form.fields["table"].queryset) == set()

@@ -292,3 +292,18 @@ def test_the_database_refuses_an_end_before_the_start(world):
     with pytest.raises(IntegrityError), transaction.atomic():
         Initiative.objects.filter(pk=world.initiative.pk).update(
             start_date=datetime.date(2018, 1, 1), end_date=datetime.date(2017, 1, 1))
+
+
+def test_editing_keeps_the_initiatives_table_on_offer_after_its_author_left_the_team(client, world):
+    from carrefour.directory.models import Membership
+
+    membership_add(team=world.table.team, user=world.member, role=Role.CONTRIBUTOR, actor=world.admin)
+    own = services.initiative_create(actor=world.member, data={
+        "title_en": "Ontario pilot", "title_fr": "Projet pilote", "jurisdiction": world.ontario, "table": world.table})
+    Membership.objects.filter(user=world.member, role=Role.CONTRIBUTOR).delete()
+    client.force_login(world.member)  # still its owner, so still its editor
+    form = client.get(f"/en/portfolio/initiatives/{own.pk}/edit/").context["form"]
+    assert world.table in form.fields["table"].queryset
+    response = client.post(f"/en/portfolio/initiatives/{own.pk}/edit/", _form_data(own, status="at_risk"))
+    assert response.status_code == 302
+    assert Initiative.objects.get(pk=own.pk).status == "at_risk"

@@ -107,8 +107,9 @@ def achievement_deleted_get(*, pk: int) -> Achievement | None:
         pk=pk, deleted_at__isnull=False).first()
 
 
-def tables_for_new_initiative(*, user: Any) -> QuerySet[Table]:
-    """Visible tables in which `user` may add initiatives: their own, or their team's as an editing member."""
+def tables_for_new_initiative(*, user: Any, initiative: Initiative | None = None) -> QuerySet[Table]:
+    """Visible tables in which `user` may add initiatives: their own, or their team's as an editing
+    member; when editing, also the initiative's own table (if `user` sees it)."""
     from carrefour.core.visibility import EDIT_ROLES, is_platform_admin
     from carrefour.directory.models import Membership
 
@@ -118,7 +119,8 @@ def tables_for_new_initiative(*, user: Any) -> QuerySet[Table]:
     if user is None or not user.is_authenticated:
         return tables.none()
     teams = Membership.objects.filter(user=user, role__in=EDIT_ROLES, team__deleted_at__isnull=True).values("team_id")
-    return tables.filter(Q(owner=user) | Q(team_id__in=teams))
+    current = Q(pk=initiative.table_id) if initiative is not None and initiative.table_id else Q(pk__in=[])
+    return tables.filter(Q(owner=user) | Q(team_id__in=teams) | current)
 
 
 def priorities_for_new_initiative(*, user: Any, tables: QuerySet[Table]) -> QuerySet[Priority]:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from carrefour.core.exceptions import ApplicationError
 from carrefour.core.forms import add_application_error
-from carrefour.core.visibility import get_visible_or_404
+from carrefour.core.visibility import get_visible_or_404, is_platform_admin
 from carrefour.declarations import commitments
 from carrefour.experiments.selectors import experiments_for_initiative
 from carrefour.portfolio import selectors, services
@@ -46,17 +46,20 @@ def initiative_detail(request, pk: int):
     })
 
 
-def _form_choices(user) -> dict:
-    tables = selectors.tables_for_new_initiative(user=user)
+def _form_choices(user, initiative: Initiative | None = None) -> dict:
+    tables = selectors.tables_for_new_initiative(user=user, initiative=initiative)
     return {"tables": tables, "priorities": selectors.priorities_for_new_initiative(user=user, tables=tables)}
 
 
 @login_required
 def initiative_create(request):
+    choices = _form_choices(request.user)
+    # Public servants add initiatives for their jurisdiction; others only in a table they edit.
+    require(request.user.is_public_servant or is_platform_admin(request.user) or choices["tables"].exists())
     table = selectors.table_by_slug(user=request.user, slug=request.GET["table"]) if request.GET.get("table") else None
     # A one-time token: the same form sent twice (a double click, a resent request) adds one initiative.
     initial = {"table": table, "jurisdiction": request.user.jurisdiction, "request_token": uuid.uuid4().hex}
-    form = InitiativeForm(request.POST or None, initial=initial, **_form_choices(request.user))
+    form = InitiativeForm(request.POST or None, initial=initial, **choices)
     if request.method == "POST" and form.is_valid():
         try:
             initiative = services.initiative_create(actor=request.user, data=form.service_data(),
@@ -76,7 +79,8 @@ def initiative_create(request):
 def initiative_edit(request, pk: int):
     initiative = get_visible_or_404(selectors.initiative_qs(), request.user, pk=pk)
     require(can_edit_initiative(request.user, initiative))
-    form = InitiativeForm(request.POST or None, instance=copy.copy(initiative), **_form_choices(request.user))
+    form = InitiativeForm(request.POST or None, instance=copy.copy(initiative),
+                          **_form_choices(request.user, initiative))
     return versioned_form_page(
         request, form=form, model=Initiative, title=_("Edit the initiative"),
         done=_("The initiative was saved."), template="portfolio/initiative_form.html",
