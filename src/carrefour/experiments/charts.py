@@ -157,7 +157,7 @@ def _forest_narrow(items, pooled, pooled_label, low, high, decimals, axis_label)
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-        f'aria-hidden="true" focusable="false" class="cf-forest cf-chart-narrow">',
+        f'aria-hidden="true" focusable="false" class="cf-forest-narrow cf-chart-narrow">',
     ]
     # The line of no effect, drawn beside each interval only: the labels above them stay clear.
     for i in range(n_rows):
