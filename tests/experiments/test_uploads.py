@@ -115,3 +115,49 @@ def test_a_good_file_is_still_accepted(experiment, owner):
     dataset = services.dataset_upload(experiment=experiment, actor=owner, file=outcomes_csv())
     assert dataset.rows == 400
     assert dataset.columns == ["unit_id", "arm", "paid", "age", "region"]
+
+
+def test_every_engine_message_is_translated_and_names_no_path_or_option():
+    from carrefour.experiments.uploads import ENGINE_MESSAGES
+
+    for code, template in ENGINE_MESSAGES.items():
+        with translation.override("en"):
+            english = str(template)
+        with translation.override("fr"):
+            french = str(template)
+        assert french != english, code
+        for text in (english, french):
+            assert "--" not in text and "/" not in text, code
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_engine_errors_are_shown_without_the_engine_text(tmp_path, language):
+    from carrefour import stats
+    from carrefour.experiments.uploads import ENGINE_MESSAGES, engine_message
+
+    path = tmp_path / "outcomes.csv"
+    path.write_text("\n".join([HEADER, *(f"{i},{'control' if i % 2 else 'treatment'},unpaid,40,north" for i in range(1, 30))]))
+    problems = []
+    for call in (
+        lambda: stats.power(outcome="binary", baseline=1.5, mde=0.05),
+        lambda: stats.analyze(path, treatment="arm", outcomes=["paid"]),
+        lambda: stats.analyze(path, treatment="arm", outcomes=["days_early"]),
+        lambda: stats.analyze(path, treatment="arm", outcomes=["age"], covariates=["age_2"]),
+        lambda: stats.DuckDBSource.from_file(tmp_path / "absent.csv"),
+    ):
+        with pytest.raises(stats.StatsError) as caught:
+            call()
+        problems.append(caught.value)
+    with translation.override(language):
+        shown = [engine_message(p) for p in problems]
+        fallback = engine_message(stats.StatsError("x", "no such code"))
+        expected = [
+            str(ENGINE_MESSAGES[c]) for c in ("proportion", "not_numeric", "column_missing", "column_missing", "file_missing")
+        ]
+    assert shown[1] == expected[1] % {"column": "paid"}
+    assert shown[2] == expected[2] % {"column": "days_early"}
+    assert shown[0] == expected[0] and shown[4] == expected[4]
+    for message, problem in zip(shown, problems, strict=True):
+        assert message != fallback
+        assert str(problem) not in message
+        assert "/" not in message and "--" not in message and "VARCHAR" not in message

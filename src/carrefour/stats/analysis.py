@@ -219,7 +219,9 @@ def _analyze(
         for name in names:
             if columns[name].kind not in NUMERIC_KINDS:
                 raise StatsError(
-                    f"{role} '{name}' is not numeric (its type is {columns[name].type_name})"
+                    f"{role} '{name}' is not numeric (its type is {columns[name].type_name})",
+                    "not_numeric",
+                    column=name,
                 )
     key_cols = [columns[treatment], *(columns[s] for s in strata)]
     if subgroup is not None:
@@ -242,15 +244,20 @@ def _analyze(
         rows, len(key_cols), n_z + n_y, reasons, len(strata), subgroup is not None
     )
     if total == 0:
-        raise StatsError("the data has no rows")
+        raise StatsError("the data has no rows", "no_rows")
     if not cells:
         raise StatsError(
-            f"no complete rows: every row has a missing value ({_dropped_text(dropped)})"
+            f"no complete rows: every row has a missing value ({_dropped_text(dropped)})",
+            "no_complete_rows",
+            dropped=dict(dropped),
         )
     arm_labels = sort_labels(sorted(raw_arms))
     if len(arm_labels) < 2:
         raise StatsError(
-            f"the treatment column '{treatment}' has only one arm ('{arm_labels[0]}'); at least two are needed"
+            f"the treatment column '{treatment}' has only one arm ('{arm_labels[0]}'); at least two are needed",
+            "one_arm",
+            column=treatment,
+            arm=arm_labels[0],
         )
     counts: dict[str, int] = defaultdict(int)
     for c in cells:
@@ -258,13 +265,19 @@ def _analyze(
     for a in arm_labels:
         if counts.get(a, 0) == 0:
             raise StatsError(
-                f"arm '{a}' has no complete rows (every row of it has a missing value)"
+                f"arm '{a}' has no complete rows (every row of it has a missing value)",
+                "arm_without_rows",
+                arm=a,
             )
     control_label = _control(control, arm_labels, treatment)
     arms = [control_label] + [a for a in arm_labels if a != control_label]
     for a in arms:
         if counts[a] < 2:
-            raise StatsError(f"arm '{a}' has only {counts[a]} complete row; at least 2 are needed")
+            raise StatsError(
+                f"arm '{a}' has only {counts[a]} complete row; at least 2 are needed",
+                "arm_too_small",
+                arm=a,
+            )
     n = {a: counts[a] for a in arms}
     srm = _srm(n, allocation)
     if n_z:
@@ -301,7 +314,10 @@ def _analyze(
             for a in arms:
                 if present.get(a, 0) < 2:
                     raise StatsError(
-                        f"{where}: arm '{a}' has {present.get(a, 0)} complete rows; at least 2 are needed"
+                        f"{where}: arm '{a}' has {present.get(a, 0)} complete rows; at least 2 are needed",
+                        "arm_too_small",
+                        arm=a,
+                        subgroup=level,
                     )
             d = est.build_design(by_level[level], arms, covariates)
             subgroup_fits.append(est.fit_ols(d, n_z, where))
@@ -444,7 +460,11 @@ def _control(control: str | None, arms: Sequence[str], treatment: str) -> str:
         if candidate in arms:
             return candidate
     listed = ", ".join(f"'{a}'" for a in arms)
-    raise StatsError(f"control value '{control}' is not an arm of '{treatment}' (arms: {listed})")
+    raise StatsError(
+        f"control value '{control}' is not an arm of '{treatment}' (arms: {listed})",
+        "control_unknown",
+        control=control,
+    )
 
 
 def _srm(n: Mapping[str, int], allocation: Mapping[str, float] | None) -> SRM:
@@ -458,12 +478,12 @@ def _srm(n: Mapping[str, int], allocation: Mapping[str, float] | None) -> SRM:
         }
         for a in given:
             if a not in n:
-                raise StatsError(f"arm '{a}' in --allocation has no rows in the data")
+                raise StatsError(f"arm '{a}' in --allocation has no rows in the data", "allocation")
         for a in arms:
             if a not in given:
-                raise StatsError(f"--allocation gives no share for arm '{a}'")
+                raise StatsError(f"--allocation gives no share for arm '{a}'", "allocation")
         if any(not math.isfinite(v) or v <= 0 for v in given.values()):
-            raise StatsError("--allocation shares must be positive numbers")
+            raise StatsError("--allocation shares must be positive numbers", "allocation")
         total_share = sum(given.values())
         shares = {a: given[a] / total_share for a in arms}
     total = sum(n.values())
@@ -482,7 +502,9 @@ def _check_covariates(cells: Sequence[est.Cell], covariates: Sequence[str]) -> N
         scale = max(1.0, pooled.mean[j] ** 2)
         if cov[j, j] <= 1e-14 * scale:
             raise StatsError(
-                f"covariate '{name}' is constant, so it cannot adjust anything; remove it"
+                f"covariate '{name}' is constant, so it cannot adjust anything; remove it",
+                "constant_covariate",
+                column=name,
             )
     sd = np.sqrt(np.diag(cov))
     corr = cov / np.outer(sd, sd)
@@ -496,7 +518,9 @@ def _check_covariates(cells: Sequence[est.Cell], covariates: Sequence[str]) -> N
             )
             others = ", ".join(f"'{x}'" for x in involved)
             raise StatsError(
-                f"covariate '{covariates[j]}' is collinear with {others}; remove one of them"
+                f"covariate '{covariates[j]}' is collinear with {others}; remove one of them",
+                "collinear_covariate",
+                column=covariates[j],
             )
 
 

@@ -86,7 +86,7 @@ def _solve(function: Any, low: float, high: float) -> float:
     while function(high) < 0:
         low, high = high, high * 2.0
         if high > 1e12:
-            raise StatsError("no sample size reaches that power; the effect is too small")
+            raise StatsError("no sample size reaches that power; the effect is too small", "design")
     return _brentq(function, low, high, xtol=1e-14, rtol=1e-15)
 
 
@@ -135,7 +135,8 @@ def power(
         while gap_effect(high) < 0:
             if high >= ceiling:
                 raise StatsError(
-                    "no effect within the outcome's range reaches that power with that n"
+                    "no effect within the outcome's range reaches that power with that n",
+                    "design",
                 )
             low, high = high, min(2.0 * high, ceiling)
         d = float(_brentq(gap_effect, low, high, xtol=1e-15, rtol=1e-15))
@@ -210,33 +211,38 @@ def _validate(
     n: int | None,
 ) -> None:
     if outcome not in {"binary", "continuous"}:
-        raise StatsError(f"--outcome must be binary or continuous, not '{outcome}'")
+        raise StatsError(f"--outcome must be binary or continuous, not '{outcome}'", "design")
     if not 0 < alpha < 1:
-        raise StatsError(f"--alpha must be between 0 and 1, got {alpha}")
+        raise StatsError(f"--alpha must be between 0 and 1, got {alpha}", "design")
     if not 0 < power < 1:
-        raise StatsError(f"--power must be between 0 and 1, got {power}")
+        raise StatsError(f"--power must be between 0 and 1, got {power}", "design")
     if not (math.isfinite(ratio) and ratio > 0):
-        raise StatsError(f"--ratio must be positive, got {ratio}")
+        raise StatsError(f"--ratio must be positive, got {ratio}", "design")
     if arms < 2:
-        raise StatsError(f"--arms must be at least 2, got {arms}")
+        raise StatsError(f"--arms must be at least 2, got {arms}", "design")
     if (icc is None) != (cluster_size is None):
-        raise StatsError("--icc and --cluster-size go together")
+        raise StatsError("--icc and --cluster-size go together", "design")
     if icc is not None and not 0 <= icc <= 1:
-        raise StatsError(f"--icc must be between 0 and 1, got {icc}")
+        raise StatsError(f"--icc must be between 0 and 1, got {icc}", "design")
     if cluster_size is not None and cluster_size < 1:
-        raise StatsError(f"--cluster-size must be at least 1, got {cluster_size}")
+        raise StatsError(f"--cluster-size must be at least 1, got {cluster_size}", "design")
     if n is None and mde is None:
-        raise StatsError("give --mde (to solve for the sample size) or --n (to solve for the MDE)")
+        raise StatsError(
+            "give --mde (to solve for the sample size) or --n (to solve for the MDE)", "design"
+        )
     if n is not None and n < 2:
-        raise StatsError(f"--n must be at least 2, got {n}")
+        raise StatsError(f"--n must be at least 2, got {n}", "design")
     if mde is not None and (not math.isfinite(mde) or mde == 0):
-        raise StatsError("--mde must be a non-zero number")
+        raise StatsError("--mde must be a non-zero number", "design")
     if outcome == "binary":
         if not 0 < baseline < 1:
             raise StatsError(
-                f"--baseline must be a proportion strictly between 0 and 1, got {baseline}"
+                f"--baseline must be a proportion strictly between 0 and 1, got {baseline}",
+                "proportion",
             )
         if mde is not None and not 0 < baseline + mde < 1:
-            raise StatsError(f"--baseline + --mde must stay between 0 and 1, got {baseline + mde}")
+            raise StatsError(
+                f"--baseline + --mde must stay between 0 and 1, got {baseline + mde}", "proportion"
+            )
     elif not (math.isfinite(sd) and sd > 0):
-        raise StatsError(f"--sd must be positive, got {sd}")
+        raise StatsError(f"--sd must be positive, got {sd}", "design")

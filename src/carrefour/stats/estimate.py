@@ -149,13 +149,14 @@ def fit_ols(design: Design, n_z: int, what: str) -> Fit:
     scale = np.sqrt(np.diag(xtx))
     if np.any(scale == 0):
         column = design.names[int(np.argmin(scale))]
-        raise StatsError(f"{what}: regressor '{column}' is zero for every row")
+        raise StatsError(f"{what}: regressor '{column}' is zero for every row", "singular")
     normalized = xtx / np.outer(scale, scale)
     eigenvalues = np.linalg.eigvalsh(normalized)
     if eigenvalues[0] < 1e-11 * eigenvalues[-1]:
         raise StatsError(
             f"{what}: the covariates are collinear with each other or with the arm or"
-            " strata indicators; remove the redundant covariate"
+            " strata indicators; remove the redundant covariate",
+            "singular",
         )
     inverse = np.linalg.inv(xtx)
     inverse = (inverse + inverse.T) / 2
@@ -166,7 +167,7 @@ def fit_ols(design: Design, n_z: int, what: str) -> Fit:
         fit.b.append((P.T @ beta).T)
     fit.df = design.n - p
     if fit.df < 1:
-        raise StatsError(f"{what}: {design.n} rows are too few for {p} parameters")
+        raise StatsError(f"{what}: {design.n} rows are too few for {p} parameters", "singular")
     return fit
 
 
@@ -179,7 +180,8 @@ def hc2_without_covariates(fit: Fit, n_z: int, what: str) -> None:
         h = float(m @ fit.inverse @ m)
         if h > LEVERAGE_LIMIT:
             raise StatsError(
-                f"{what}: the observation of {_cell_name(c)} is alone in its cell (leverage 1), so HC2 is undefined; merge small strata"
+                f"{what}: the observation of {_cell_name(c)} is alone in its cell (leverage 1), so HC2 is undefined; merge small strata",
+                "singular",
             )
         for o in range(n_y):
             ssr = c.m2[n_z + o, n_z + o] + c.n * r[o] ** 2
@@ -223,7 +225,8 @@ def hc2_from_sums(fit: Fit, n_z: int, sums: dict[tuple[Any, ...], list[float]], 
         values = sums[c.raw]
         if values[-1] is None or not np.isfinite(values[-1]) or values[-1] > LEVERAGE_LIMIT:
             raise StatsError(
-                f"{what}: an observation in {_cell_name(c)} has leverage 1, so HC2 is undefined"
+                f"{what}: an observation in {_cell_name(c)} has leverage 1, so HC2 is undefined",
+                "singular",
             )
         for o in range(n_y):
             chunk = values[o * per_outcome : (o + 1) * per_outcome]
@@ -262,7 +265,11 @@ def cr1(fit: Fit, scores: dict[Any, list[Array]], what: str) -> None:
     n_y = fit.beta.shape[1]
     g = len(scores)
     if g < 2:
-        raise StatsError(f"{what}: cluster-robust errors need at least 2 clusters, found {g}")
+        raise StatsError(
+            f"{what}: cluster-robust errors need at least 2 clusters, found {g}",
+            "too_few_clusters",
+            clusters=g,
+        )
     fit.meat = [np.zeros((design.p, design.p)) for _ in range(n_y)]
     for values in scores.values():
         for o in range(n_y):

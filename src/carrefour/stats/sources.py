@@ -566,5 +566,9 @@ def check_columns(source: Source, wanted: Sequence[str]) -> dict[str, Column]:
             close = difflib.get_close_matches(name, list(columns), n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
             available = ", ".join(list(columns)[:12])
-            raise StatsError(f"column '{name}' not found{hint} (columns: {available})")
+            raise StatsError(
+                f"column '{name}' not found{hint} (columns: {available})",
+                "column_missing",
+                column=name,
+            )
     return columns
