@@ -161,3 +161,16 @@ def test_engine_errors_are_shown_without_the_engine_text(tmp_path, language):
         assert message != fallback
         assert str(problem) not in message
         assert "/" not in message and "--" not in message and "VARCHAR" not in message
+
+
+def test_the_data_page_in_french_names_the_fault_without_a_path(experiment, owner, client):
+    client.force_login(owner)
+    text = "\n".join([HEADER, *_rows(5), '6,"treatment,1,40,north', *_rows(3, 7)]) + "\n"
+    before = _leftovers()
+    response = client.post(f"/fr/experiments/{experiment.pk}/data/", {"file": _csv(text)})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "La ligne 7 du fichier ouvre un guillemet qui n’est jamais fermé." in page
+    assert "experiments-private" not in page and "quote" not in page
+    assert _leftovers() == before
+    assert not experiment.datasets.exists()
