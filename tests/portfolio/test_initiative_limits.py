@@ -81,6 +81,7 @@ def test_the_same_form_sent_twice_adds_one_initiative(client):
     created = Initiative.objects.get(title_en="Own pilot")
     assert first.status_code == second.status_code == 302
     assert first["Location"] == second["Location"] == created.get_absolute_url()
+    assert "This form was already sent: here is the initiative it added." in client.get(second["Location"]).content.decode()
     # A new form (a new token) adds a new initiative, even with the same words.
     again = client.get("/en/portfolio/initiatives/new/").context["form"].initial["request_token"]
     assert again != token

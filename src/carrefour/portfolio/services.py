@@ -226,17 +226,13 @@ def _check_visible_choices(actor: Any, data: dict[str, Any]) -> None:
             raise ApplicationError(_("Choose a table and a priority from the lists offered."), field=name)
 
 
-def _previous_submission(actor: Any, request_token: str) -> Initiative | None:
-    if not request_token or actor is None or not actor.is_authenticated:
-        return None
-    return Initiative.objects.filter(owner=actor, request_token=request_token, deleted_at__isnull=True).first()
-
-
 @transaction.atomic
 def initiative_create(*, actor: Any, data: dict[str, Any], request_token: str = "") -> Initiative:
     """Add an initiative. `request_token` is the form's one-time token: sent again, the form
     returns the initiative it already added instead of adding a second one."""
-    previous = _previous_submission(actor, request_token)
+    from carrefour.portfolio.selectors import initiative_by_request_token
+
+    previous = initiative_by_request_token(user=actor, request_token=request_token)
     if previous is not None:
         return previous
     data, m2m, commitments = _split(data)

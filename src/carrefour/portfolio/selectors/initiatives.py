@@ -131,3 +131,10 @@ def priorities_for_new_initiative(*, user: Any, tables: QuerySet[Table]) -> Quer
 def priority_choices(*, user: Any) -> QuerySet[Priority]:
     """Priorities `user` may see, for the portfolio's filter."""
     return visible_to(Priority.objects.all(), user).select_related("table")
+
+
+def initiative_by_request_token(*, user: Any, request_token: str) -> Initiative | None:
+    """The live initiative that `user`'s form with this one-time token already added, if any."""
+    if not request_token or user is None or not user.is_authenticated:
+        return None
+    return Initiative.objects.filter(owner=user, request_token=request_token, deleted_at__isnull=True).first()

@@ -61,9 +61,13 @@ def initiative_create(request):
     initial = {"table": table, "jurisdiction": request.user.jurisdiction, "request_token": uuid.uuid4().hex}
     form = InitiativeForm(request.POST or None, initial=initial, **choices)
     if request.method == "POST" and form.is_valid():
+        token = form.cleaned_data.get("request_token") or ""
+        sent = selectors.initiative_by_request_token(user=request.user, request_token=token)
+        if sent is not None:
+            messages.info(request, _("This form was already sent: here is the initiative it added."))
+            return HttpResponseRedirect(sent.get_absolute_url())
         try:
-            initiative = services.initiative_create(actor=request.user, data=form.service_data(),
-                                                    request_token=form.cleaned_data.get("request_token") or "")
+            initiative = services.initiative_create(actor=request.user, data=form.service_data(), request_token=token)
         except ApplicationError as exc:
             add_application_error(form, exc)
         else:
