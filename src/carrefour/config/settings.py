@@ -18,6 +18,9 @@ SECRET_KEY = env_str("SECRET_KEY") or "django-insecure-development-key-change-me
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# Where people write about their personal information, the terms or an accessibility barrier
+# (the privacy notice, terms of use and accessibility statement name it).
+CONTACT_EMAIL = env_str("CONTACT_EMAIL", "carrefour@example.org")
 
 # The domains of Carrefour, in dependency order (DESIGN.md, "The domain contract"). Each is its
 # package plus one line here: core builds the URLs, the API, `load_demo`, `make messages`, the

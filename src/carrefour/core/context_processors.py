@@ -27,9 +27,19 @@ def same_page_in(request, lang: str) -> str:
     return path + (f"?{query}" if query else "")
 
 
+def trust_links() -> list[tuple[str, str]]:
+    """Carrefour's own privacy notice, terms of use and accessibility statement, for every page's footer."""
+    return [
+        (str(_("Privacy")), reverse("core:privacy")),
+        (str(_("Terms of use")), reverse("core:terms")),
+        (str(_("Accessibility")), reverse("core:accessibility")),
+    ]
+
+
 def site(request) -> dict:
     lang = active_language()
     other = other_language(lang)
+    trust = trust_links()
     return {
         "LANG": lang,
         "OTHER_LANG": other,
@@ -45,4 +55,7 @@ def site(request) -> dict:
             },
             ensure_ascii=False,
         ),
+        # The sub-footer names Carrefour's own notices, not Canada.ca's, which govern another site.
+        "trust_links": trust,
+        "footer_sub_links_json": json.dumps(dict(trust), ensure_ascii=False),
     }

@@ -13,4 +13,7 @@ urlpatterns = [
     path("history/<int:ct_id>/<str:pk>/", views.history, name="history"),
     path("report-a-problem/", views.report_problem, name="report_problem"),
     path("triage/problems/", views.problem_triage, name="problem_triage"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("terms/", views.terms, name="terms"),
+    path("accessibility/", views.accessibility, name="accessibility"),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -148,3 +149,27 @@ def footer_links() -> str:
 def csrf_failure(request, reason: str = ""):
     """A form came back without a valid security token: explain it in the page's language."""
     return render(request, "403_csrf.html", {"reason": reason}, status=403)
+
+
+# The date the privacy notice, terms of use and accessibility statement were last revised:
+# change it with their text.
+TRUST_PAGES_REVISED = datetime.date(2026, 12, 2)
+
+
+def _trust_page(request, template: str):
+    return render(request, template, {"contact_email": settings.CONTACT_EMAIL, "revised": TRUST_PAGES_REVISED})
+
+
+def privacy(request):
+    """The privacy notice: what Carrefour collects, why, for how long, and the reader's rights."""
+    return _trust_page(request, "core/privacy.html")
+
+
+def terms(request):
+    """The terms of use: acceptable use, moderation, the licence of contributions, no warranty."""
+    return _trust_page(request, "core/terms.html")
+
+
+def accessibility(request):
+    """The accessibility statement: the standard aimed at, how it is tested, limits, how to report a barrier."""
+    return _trust_page(request, "core/accessibility.html")
