@@ -7,8 +7,10 @@ import json
 import pytest
 
 from carrefour.core.exceptions import ApplicationError
+from carrefour.directory.models import Role
 from carrefour.experiments import services
 from carrefour.experiments.models import Experiment
+from tests.directory.factories import MembershipFactory, TeamFactory
 from tests.experiments.factories import make_experiment, plan_data
 from tests.portfolio.factories import make_initiative
 
@@ -163,3 +165,14 @@ def test_linking_an_initiative_one_may_not_see_is_refused(linked, outsider):
     data = plan_data(initiative=hidden)
     with pytest.raises(ApplicationError, match="initiative"):
         services.experiment_create(actor=outsider, data=data)
+
+
+def test_a_public_experiment_hides_its_private_team_from_other_readers(owner, client):
+    hidden_team = TeamFactory(name_en="Secret unit", visibility="private", owner=owner)
+    MembershipFactory(user=owner, team=hidden_team, role=Role.CONTRIBUTOR)
+    experiment = make_experiment(owner, team=hidden_team, visibility="public")
+    page = client.get(experiment.get_absolute_url())
+    assert page.status_code == 200
+    assert "Secret unit" not in page.content.decode()
+    client.force_login(owner)
+    assert "Secret unit" in client.get(experiment.get_absolute_url()).content.decode()

@@ -12,8 +12,7 @@ from django.utils.translation import gettext as _
 
 import carrefour.stats as stats
 from carrefour.core.i18n import pick
-from carrefour.core.visibility import can_edit, visible_to
-from carrefour.directory.models import Team
+from carrefour.core.visibility import can_edit, can_view, visible_to
 from carrefour.experiments import plan as plan_module
 from carrefour.experiments.models import (
     Analysis,
@@ -45,7 +44,7 @@ def experiment_list(
 ) -> QuerySet[Experiment]:
     """Experiments `user` may see, filtered, with what the list page shows."""
     qs = visible_to(Experiment.objects.all(), user).select_related(
-        "jurisdiction", "registration", "publication"
+        "jurisdiction", "registration", "publication", "team"
     ).prefetch_related(*visible_related(user))
     if q:
         qs = qs.filter(Q(title_en__icontains=q) | Q(title_fr__icontains=q))
@@ -74,17 +73,15 @@ def initiative_choices(*, user: Any) -> QuerySet[Any]:
 
 
 def visible_related(user: Any) -> list[Prefetch]:
-    """An experiment's initiative and team, each through the visibility rule: None if `user`
-    may not see it, so no page, export or API answer shows a hidden record's title."""
-    return [
-        Prefetch("initiative", queryset=portfolio_selectors.initiative_list(user=user)),
-        Prefetch("team", queryset=visible_to(Team.objects.all(), user)),
-    ]
+    """An experiment's initiative through the visibility rule: None if `user` may not see it, so
+    no page, export or API answer shows a hidden initiative's title. (The team stays loaded: the
+    plan document names it; `plan_rows` shows it only to those who may see it.)"""
+    return [Prefetch("initiative", queryset=portfolio_selectors.initiative_list(user=user))]
 
 
 def experiment_detail_qs(*, user: Any) -> QuerySet[Experiment]:
     """What one experiment's page and API record show (not yet filtered by visibility)."""
-    return Experiment.objects.select_related("jurisdiction", "registration", "publication").prefetch_related(
+    return Experiment.objects.select_related("jurisdiction", "registration", "publication", "team").prefetch_related(
         *visible_related(user)
     )
 
@@ -127,7 +124,7 @@ def plan_rows(*, experiment: Experiment, user: Any, editor: bool | None = None) 
             {
                 "key": key,
                 "label": label,
-                "value": None if hidden else _display(key, values[key], experiment),
+                "value": None if hidden else _display(key, values[key], experiment, user=user),
                 "hidden": hidden,
                 "withheld": withheld,
                 "disclosed": disclosed.get(key),
@@ -137,7 +134,7 @@ def plan_rows(*, experiment: Experiment, user: Any, editor: bool | None = None) 
     return rows
 
 
-def _display(key: str, value: Any, experiment: Experiment) -> Any:
+def _display(key: str, value: Any, experiment: Experiment, *, user: Any) -> Any:
     if key in plan_module.TEXT_FIELDS:
         return pick(value)
     if key == "classification":
@@ -145,7 +142,8 @@ def _display(key: str, value: Any, experiment: Experiment) -> Any:
             "intervention_type": experiment.get_intervention_type_display(),
             "outcome_domain": experiment.get_outcome_domain_display(),
             "jurisdiction": experiment.jurisdiction,
-            "team": experiment.team,
+            # The team's name only for those who may see the team (the same rule as everywhere).
+            "team": experiment.team if experiment.team_id and can_view(user, experiment.team) else None,
         }
     if key == "arms":
         total = sum(int(a["allocation"]) for a in value) or 1
