@@ -174,3 +174,11 @@ def test_the_data_page_in_french_names_the_fault_without_a_path(experiment, owne
     assert "experiments-private" not in page and "quote" not in page
     assert _leftovers() == before
     assert not experiment.datasets.exists()
+
+
+def test_a_malformed_units_file_is_named_in_french_without_a_path(experiment, owner):
+    text = 'unit_id,region,age\n1,north,30\n2,"south,40\n3,north,50\n'
+    with translation.override("fr"), pytest.raises(ApplicationError) as caught:
+        services.randomization_run(experiment=experiment, actor=owner, units_file=_csv(text, "units.csv"), seed=1)
+    assert str(caught.value) == "La ligne 3 du fichier ouvre un guillemet qui n’est jamais fermé."
+    assert not experiment.randomizations.exists()

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from carrefour.core.exceptions import ApplicationError
 from carrefour.experiments.models import Dataset, Experiment, Randomization
+from carrefour.experiments.uploads import engine_message
 from carrefour.stats.labels import label as stats_label
 
 CHUNK = 8 * 1024 * 1024
@@ -91,7 +92,8 @@ def store_file(*, file: Any, folder: Path, suffix: str) -> tuple[Path, int, str]
 
 
 def _engine_problem(exc: Exception) -> ApplicationError:
-    return ApplicationError(_("The file could not be used: %(problem)s") % {"problem": str(exc)}, field="file")
+    # The engine's own line may name the server path: people read the translated sentence.
+    return ApplicationError(engine_message(exc), field="file")
 
 
 def _check_columns(source: Any, required: list[str], *, field: str = "file") -> list[str]:
