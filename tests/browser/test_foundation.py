@@ -17,6 +17,9 @@ PAGES = [
     ("sign-up", "/{lang}/accounts/signup/"),
     ("search", "/{lang}/search/?q=Ontario"),
     ("whats-new", "/{lang}/whats-new/"),
+    ("privacy", "/{lang}/privacy/"),
+    ("terms", "/{lang}/terms/"),
+    ("accessibility", "/{lang}/accessibility/"),
 ]
 
 
@@ -36,3 +39,36 @@ def test_language_toggle_keeps_you_on_the_same_page(page, directory_demo):
     page.wait_for_url(re.compile(r"/fr/directory/organizations/\?kind=academic$"))
     assert page.locator("html").get_attribute("lang") == "fr"
     assert "Collège Sheridan" in page.content()
+
+
+@pytest.mark.parametrize(
+    ("lang", "line", "footer"),
+    [
+        ("en", "Federal, provincial, territorial and municipal governments of Canada",
+         ["Privacy", "Terms of use", "Accessibility"]),
+        ("fr", "Gouvernements fédéral, provinciaux, territoriaux et municipaux du Canada",
+         ["Confidentialité", "Conditions d'utilisation", "Accessibilité"]),
+    ],
+)
+def test_the_header_shows_carrefour_and_the_footer_its_notices_on_a_phone(browser, live_server, transactional_db,
+                                                                         lang, line, footer):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-CA")
+    try:
+        page = context.new_page()
+        page.set_default_timeout(30000)
+        page.goto(f"{live_server.url}/{lang}/")
+        # The footer's links exist only once the components have run: wait for them first.
+        links = page.locator("gcds-footer .gcds-footer__sub gcds-link")
+        links.first.locator("a").wait_for()
+        assert [" ".join(t.split()) for t in links.all_inner_texts()] == footer
+        hrefs = [links.nth(i).locator("a").get_attribute("href") for i in range(links.count())]
+        assert hrefs == [f"/{lang}/privacy/", f"/{lang}/terms/", f"/{lang}/accessibility/"]
+        assert page.locator("gcds-header gcds-signature").count() == 0  # no single government's signature
+        identity = page.locator("gcds-header a.cf-identity")
+        assert " ".join(identity.inner_text().split()) == f"Carrefour {line}"
+        box = identity.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing pushes the page sideways
+        assert_accessible(page, f"header-phone-{lang}")
+    finally:
+        context.close()
