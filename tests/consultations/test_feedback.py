@@ -141,7 +141,7 @@ def test_withdrawing_from_the_card_with_htmx_and_without_js(client, c, comment):
     assert "You support this" in card and "Withdraw my +1" in card
     card = _card(client, "unsupport", c, comment)
     assert '<p class="cf-notice" role="status" lang="en">Your support was withdrawn.</p>' in card
-    assert "0 people support this" in card and "+1 Support" in card
+    assert "No support yet" in card and "+1 Support" in card
     client.post(reverse("consultations:support", args=[c.slug, comment.pk]))
     page = client.post(reverse("consultations:unsupport", args=[c.slug, comment.pk]), follow=True).content.decode()
     assert "Your support was withdrawn." in page

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from carrefour.core.exceptions import ApplicationError
@@ -44,7 +44,7 @@ EXPORT_COLUMNS = [
     Column("slug", gettext_lazy("Short name")),
     *bilingual("title", gettext_lazy("Title")),
     Column("status", gettext_lazy("Status")),
-    Column("adopted_on", gettext_lazy("Adopted")),
+    Column("adopted_on", pgettext_lazy("date of adoption", "Adopted")),
     Column("commitments", gettext_lazy("Commitments"), lambda d: d.commitment_count),
     Column("endorsements", gettext_lazy("Endorsements"), lambda d: d.endorsement_count),
     Column("url", gettext_lazy("Address"), lambda d: d.get_absolute_url()),
