@@ -9,7 +9,7 @@ import json
 import pytest
 from django.test import Client
 
-from carrefour.core.exports import Column, _csv_cell, bilingual, export_response
+from carrefour.core.exports import Column, bilingual, csv_cell, export_response
 from carrefour.directory.models import Organization
 from tests.directory.factories import JurisdictionFactory, OrganizationFactory
 
@@ -70,14 +70,14 @@ def test_csv_export_neutralizes_formulas(orgs):
 
 @pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@x", "\tx", "\rx"])
 def test_csv_cell_guard(value):
-    assert _csv_cell(value) == "'" + value
+    assert csv_cell(value) == "'" + value
 
 
 def test_csv_cell_keeps_plain_values():
-    assert _csv_cell("Québec") == "Québec"
-    assert _csv_cell(None) == ""
-    assert _csv_cell(3) == 3
-    assert _csv_cell(["a", "b"]) == "a; b"
+    assert csv_cell("Québec") == "Québec"
+    assert csv_cell(None) == ""
+    assert csv_cell(3) == 3
+    assert csv_cell(["a", "b"]) == "a; b"
 
 
 def test_exports_reflect_the_page_filters(orgs):

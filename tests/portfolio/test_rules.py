@@ -307,3 +307,21 @@ def test_editing_keeps_the_initiatives_table_on_offer_after_its_author_left_the_
     response = client.post(f"/en/portfolio/initiatives/{own.pk}/edit/", _form_data(own, status="at_risk"))
     assert response.status_code == 302
     assert Initiative.objects.get(pk=own.pk).status == "at_risk"
+
+
+def test_commitments_follow_the_portfolio_edit_rule(world):
+    """Linking commitments asks the portfolio's own rule (declared in its AppConfig), not core's."""
+    from carrefour.core.visibility import may_edit
+    from carrefour.declarations import commitments
+    from tests.declarations.factories import CommitmentFactory
+
+    membership_add(team=world.table.team, user=world.member, role=Role.EDITOR, actor=world.admin,
+                   jurisdiction=world.ontario)
+    partnered, other = world.initiative, world.extra["federal_only"]
+    commitment = CommitmentFactory()
+    assert may_edit(world.member, partnered) and not may_edit(world.member, other)
+    commitments.set_links(actor=world.member, target=partnered, commitments=[commitment])
+    assert commitments.for_target(partnered) == [commitment]
+    with pytest.raises(ApplicationError, match="cannot change the commitments"):
+        commitments.set_links(actor=world.member, target=other, commitments=[commitment])
+    assert commitments.for_target(other) == []

@@ -216,6 +216,10 @@ STORAGES = {
     },
 }
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 2 * 1024 * 1024 * 1024 + 1)
+# Each query of an upload's checks is interrupted after this many seconds.
+UPLOAD_CHECK_SECONDS = env_int("UPLOAD_CHECK_SECONDS", 60)
+# An analysis whose worker has not reported for this long is failed, so its team can retry it.
+ANALYSIS_LEASE_SECONDS = env_int("ANALYSIS_LEASE_SECONDS", 600)
 # Databases whose tables experiments can analyse in place: name -> DuckDB file or PostgreSQL URL.
 ANALYSIS_DATABASES = env_pairs("ANALYSIS_DATABASES")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

@@ -13,7 +13,7 @@ imported when first used, so an `apps.py` imports no models.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from importlib import util
@@ -75,6 +75,14 @@ class HomeSection:
     fn: str
 
 
+_EDIT_RULES: dict[type, Lazy] = {}
+
+
+def edit_rule(model: type) -> Callable[[Any, Any], bool] | None:
+    """The domain's own edit rule for a model's records, if it declared one."""
+    return _EDIT_RULES.get(model)
+
+
 class DomainConfig(AppConfig):
     """The base of every domain's AppConfig: declare contributions as class attributes."""
 
@@ -94,6 +102,9 @@ class DomainConfig(AppConfig):
     demo: str = ""
     # "app_label.Model" of records that serve commitments (linked through declarations).
     commitment_models: Sequence[str] = ()
+    # {"app_label.Model": "module.fn"}: who edits those records, when the domain's roles go
+    # beyond core's rule (fn(user, obj) -> bool); `carrefour.core.visibility.may_edit` asks it.
+    edit_rules: Mapping[str, str] = {}
 
     def ready(self) -> None:
         from carrefour.core.datasets import register_dataset
@@ -114,6 +125,8 @@ class DomainConfig(AppConfig):
             register_home_section(section.order, Lazy(section.fn))
         for dataset in self.datasets:
             register_dataset(dataset)
+        for label, rule in self.edit_rules.items():
+            _EDIT_RULES[apps.get_model(label)] = Lazy(rule)
 
     @property
     def urls_module(self) -> str | None:

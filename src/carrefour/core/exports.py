@@ -77,7 +77,7 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-def _csv_cell(value: Any) -> Any:
+def csv_cell(value: Any) -> Any:
     value = _plain(value)
     if isinstance(value, list):
         value = "; ".join(str(v) for v in value)
@@ -106,7 +106,7 @@ def csv_response(objects: Iterable[Any], columns: list[Column], name: str) -> St
         yield "\ufeff"  # Excel opens UTF-8 (accents) correctly only with a BOM
         yield writer.writerow([str(c.label) for c in columns])
         for obj in _rows(objects):
-            yield writer.writerow([_csv_cell(c.get(obj)) for c in columns])
+            yield writer.writerow([csv_cell(c.get(obj)) for c in columns])
 
     response = StreamingHttpResponse(generate(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{slugify(name) or "export"}.csv"'

@@ -107,12 +107,20 @@ def get_visible_or_404(queryset: QuerySet[M], user: Any, **lookup: Any) -> M:
     return obj
 
 
+def may_edit(user: Any, obj: Any) -> bool:
+    """Whether `user` edits `obj`: its domain's own rule where it declared one, else `can_edit`."""
+    from carrefour.core.domains import edit_rule
+
+    rule = edit_rule(type(obj)._meta.concrete_model)
+    return bool(rule(user, obj)) if rule is not None else can_edit(user, obj)
+
+
 def require_edit(user: Any, obj: Any) -> None:
     """Refuse (404 if `user` may not see `obj`, 403 if they may see but not edit it)."""
     from django.core.exceptions import PermissionDenied
     from django.http import Http404
 
-    if can_edit(user, obj):
+    if may_edit(user, obj):
         return
     if not can_view(user, obj):
         raise Http404

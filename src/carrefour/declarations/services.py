@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from carrefour.core.exceptions import ApplicationError
 from carrefour.core.services import audit_log, model_create, model_soft_delete, model_update
 from carrefour.core.templatetags.french_dates import date as format_date
-from carrefour.core.visibility import can_edit, has_team_role, is_platform_admin
+from carrefour.core.visibility import can_edit, has_team_role, is_platform_admin, may_edit
 from carrefour.declarations.models import (
     Commitment,
     CommitmentLink,
@@ -34,7 +34,7 @@ def commitment_links_set(*, actor: Any, target: models.Model, commitments: Itera
     """
     if target.pk is None:
         raise ApplicationError(_("Save the record before linking it to commitments."))
-    if actor is not None and hasattr(target, "deleted_at") and hasattr(target, "visibility") and not can_edit(actor, target):
+    if actor is not None and hasattr(target, "deleted_at") and hasattr(target, "visibility") and not may_edit(actor, target):
         raise ApplicationError(_("You cannot change the commitments of this record."))
     ids = sorted({c.pk if isinstance(c, Commitment) else int(c) for c in commitments})
     found = list(

@@ -33,3 +33,7 @@ class PortfolioConfig(domains.DomainConfig):
     ]
     demo = "carrefour.portfolio.demo.load"
     commitment_models = ["portfolio.Initiative"]
+    edit_rules = {
+        "portfolio.Initiative": "carrefour.portfolio.permissions.can_edit_initiative",
+        "portfolio.Table": "carrefour.portfolio.permissions.can_edit_table",
+    }

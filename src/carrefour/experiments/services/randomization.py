@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 import carrefour.stats as stats
 from carrefour.core.exceptions import ApplicationError
-from carrefour.core.exports import _csv_cell as csv_cell
+from carrefour.core.exports import csv_cell
 from carrefour.core.services import model_create
 from carrefour.experiments import plan as plan_module
 from carrefour.experiments.models import Experiment, Randomization
