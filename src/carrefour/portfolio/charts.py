@@ -9,6 +9,12 @@ SHADES = ["#f1f2f3", "#d7e5f5", "#a9c9ec", "#6fa3da", "#26649f", "#1c3f63"]
 STATUS_COLOURS = ["#26649f", "#b3590c", "#a62a1e", "#33701c"]  # on track, at risk, blocked, done
 
 
+def _n(value: float) -> str:
+    """A coordinate as SVG reads it. Templates localize floats: in French "235,0" is, to SVG, the
+    list "235 0", one x per letter, and the labels scatter. A string is printed as it is."""
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
 def matrix_chart(matrix: dict[str, Any]) -> dict[str, Any]:
     label_w, cell_w, cell_h, head_h = 190, 92, 40, 34
     peak = matrix["max"] or 1
@@ -20,10 +26,10 @@ def matrix_chart(matrix: dict[str, Any]) -> dict[str, Any]:
             cells.append({
                 "x": label_w + c * cell_w, "y": head_h + r * cell_h, "w": cell_w - 2, "h": cell_h - 2,
                 "value": value, "fill": SHADES[level], "text": "#ffffff" if level >= 4 else "#1c1c1c",
-                "tx": label_w + c * cell_w + (cell_w - 2) / 2, "ty": head_h + r * cell_h + cell_h / 2 + 5,
+                "tx": _n(label_w + c * cell_w + (cell_w - 2) / 2), "ty": _n(head_h + r * cell_h + cell_h / 2 + 5),
             })
-        rows.append({"label": row["facet"].name.plain, "y": head_h + r * cell_h + cell_h / 2 + 5, "cells": cells})
-    heads = [{"label": str(s), "x": label_w + c * cell_w + (cell_w - 2) / 2} for c, s in enumerate(matrix["stages"])]
+        rows.append({"label": row["facet"].name.plain, "y": _n(head_h + r * cell_h + cell_h / 2 + 5), "cells": cells})
+    heads = [{"label": str(s), "x": _n(label_w + c * cell_w + (cell_w - 2) / 2)} for c, s in enumerate(matrix["stages"])]
     return {"width": label_w + len(heads) * cell_w, "height": head_h + len(rows) * cell_h + 4, "rows": rows,
             "heads": heads, "head_y": head_h - 12}
 
@@ -39,10 +45,10 @@ def breakdown_chart(breakdown: list[dict[str, Any]], status_labels: list[str]) -
         for s, value in enumerate(row["counts"]):
             w = value * width / peak
             if value:
-                segments.append({"x": x, "w": w, "fill": STATUS_COLOURS[s], "label": status_labels[s], "value": value})
+                segments.append({"x": _n(x), "w": _n(w), "fill": STATUS_COLOURS[s], "label": status_labels[s], "value": value})
             x += w
-        bars.append({"label": row["jurisdiction"].name.plain, "y": y, "ty": y + bar_h / 2 + 5, "h": bar_h,
-                     "segments": segments, "total": row["total"], "end": x + 6})
+        bars.append({"label": row["jurisdiction"].name.plain, "y": y, "ty": _n(y + bar_h / 2 + 5), "h": bar_h,
+                     "segments": segments, "total": row["total"], "end": _n(x + 6)})
     legend_y = 10 + len(bars) * (bar_h + gap) + 8
     legend = [{"x": label_w + i * 110, "label": label, "fill": STATUS_COLOURS[i]} for i, label in enumerate(status_labels)]
     return {"width": label_w + width + 50, "height": legend_y + 26, "bars": bars, "legend": legend, "legend_y": legend_y}
@@ -57,7 +63,7 @@ def facet_bars(orientation: dict[str, float], actual: dict[str, float], facets: 
         o = orientation.get(facet.code, 0.0)
         a = actual.get(facet.code, 0.0)
         groups.append({"label": facet.name.plain, "y": y, "ty": y + bar_h + 4,
-                       "o_w": o * width, "a_w": a * width, "o_y": y, "a_y": y + bar_h + 2,
-                       "o": o, "a": a, "o_tx": label_w + o * width + 6, "a_tx": label_w + a * width + 6})
+                       "o_w": _n(o * width), "a_w": _n(a * width), "o_y": y, "a_y": y + bar_h + 2,
+                       "o": o, "a": a, "o_tx": _n(label_w + o * width + 6), "a_tx": _n(label_w + a * width + 6)})
     return {"width": label_w + width + 60, "height": 10 + len(facets) * 52 + 30, "groups": groups,
             "label_w": label_w, "legend_y": 10 + len(facets) * 52 + 10, "bar_h": bar_h}
