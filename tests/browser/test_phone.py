@@ -242,7 +242,8 @@ OVERFLOW_JS = """() => {
   return {width: document.documentElement.scrollWidth, culprits: out.slice(-4)};
 }"""
 
-# Every chart drawn on the screen: the smallest text it shows, whether it sticks out of the screen,
+# Every chart drawn on the screen: the smallest text it shows, whether its letters are in order,
+# whether it sticks out of the screen,
 # whether the scrolling box around it (if any) is focusable and named, whether the image has a
 # name for assistive technologies (a narrow drawing is aria-hidden beside its named wide one), and
 # whether its data table comes right after it.
@@ -261,6 +262,9 @@ CHARTS_JS = """() => [...document.querySelectorAll('#main-content svg')]
     return {
       title: image && image.querySelector('title') ? image.querySelector('title').textContent : '(no image)',
       minFont: Math.min(...sizes),
+      // A coordinate written the French way ("235,0") is a list to SVG: one x per letter.
+      garbled: [...svg.querySelectorAll('text')].filter(t => t.getNumberOfChars() > 1
+                 && t.getStartPositionOfChar(1).x < t.getStartPositionOfChar(0).x).map(t => t.textContent),
       fits: rect.right <= document.documentElement.clientWidth + 0.5,
       box: box ? box.tabIndex === 0 && box.getAttribute('role') === 'region' && !!label && !!label.textContent.trim() : null,
       named: !!image && !!image.querySelector('title'),
@@ -295,6 +299,8 @@ def _visit(page, lang: str, name: str, path: str, problems: list[str]) -> list[d
             problems.append(f"/{lang}{path}: chart “{chart['title']}” is wider than the screen, with no box of its own")
         if chart["box"] is False:
             problems.append(f"/{lang}{path}: chart “{chart['title']}” scrolls in a box without focus or name")
+        if chart["garbled"]:
+            problems.append(f"/{lang}{path}: chart “{chart['title']}” scatters the letters of {chart['garbled'][:3]}")
         if not chart["named"]:
             problems.append(f"/{lang}{path}: a chart has no name for assistive technologies")
         if not chart["tableAfter"]:
