@@ -143,3 +143,36 @@ def test_report_a_problem_with_javascript_and_axe(page, directory_demo):
     page.wait_for_url(re.compile(r"/fr/directory/$"))
     assert "Choisissez au moins un problème ou décrivez-le." in page.locator(".cf-messages").inner_text()
     assert ProblemReport.objects.count() == 1
+
+
+@pytest.mark.parametrize(("lang", "submit", "filtered"), [("en", "Filter", "Sheridan College"),
+                                                          ("fr", "Filtrer", "Collège Sheridan")])
+def test_forms_work_without_javascript(browser, live_server, directory_demo, lang, submit, filtered):
+    """Filter a list, and sign in, with scripting off: native controls, real options, a button that submits."""
+    from tests.directory.factories import UserFactory
+
+    UserFactory(email="nojs@example.org", display_name="No Script", password="correct-horse-battery")
+    context = browser.new_context(java_script_enabled=False, locale="fr-CA" if lang == "fr" else "en-CA")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    try:
+        page.goto(f"{live_server.url}/{lang}/directory/organizations/")
+        assert not page.locator("gcds-select").first.is_visible()  # no options spilled as plain text
+        kind = page.locator("select#id_kind")
+        assert kind.is_visible() and kind.locator("option").count() > 2
+        kind.select_option("academic")
+        with page.expect_navigation():
+            page.get_by_role("button", name=submit, exact=True).click()
+        assert "kind=academic" in page.url
+        assert page.locator("select#id_kind").input_value() == "academic"
+        assert filtered in page.locator("#main-content").inner_text()
+        assert page.locator("form[role=search] label[for=id_kind]").is_visible()  # each control has its label
+
+        page.goto(f"{live_server.url}/{lang}/accounts/login/")
+        page.fill('input[name="login"]', "nojs@example.org")
+        page.fill('input[name="password"]', "correct-horse-battery")
+        _submit(page)
+        page.goto(f"{live_server.url}/{lang}/directory/me/")
+        assert "nojs@example.org" in page.locator("#main-content").inner_text()
+    finally:
+        context.close()

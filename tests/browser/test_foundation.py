@@ -72,3 +72,26 @@ def test_the_header_shows_carrefour_and_the_footer_its_notices_on_a_phone(browse
         assert_accessible(page, f"header-phone-{lang}")
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_portfolio_filter_form_works_without_javascript(browser, live_server, directory_demo, lang):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    try:
+        page.goto(f"{live_server.url}/{lang}/portfolio/")
+        assert not page.locator("gcds-select").first.is_visible()  # no options spilled as plain text
+        jurisdiction = page.locator("select#id_jurisdiction")
+        assert jurisdiction.is_visible()
+        assert jurisdiction.locator("option[value='on']").inner_text() == "Ontario"
+        jurisdiction.select_option("on")
+        page.fill("input#id_q", "service")
+        with page.expect_navigation():
+            # The form's own button is a design-system component (nothing to click without its
+            # script until portfolio uses gcds_submit); Enter in the text field submits the form.
+            page.press("input#id_q", "Enter")
+        assert "jurisdiction=on" in page.url and "q=service" in page.url
+        assert page.locator("select#id_jurisdiction").input_value() == "on"
+    finally:
+        context.close()

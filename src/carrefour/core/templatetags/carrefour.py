@@ -10,6 +10,7 @@ import nh3
 from django import forms, template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import pgettext
 
 from carrefour.core.numbers import format_number, format_percent
 
@@ -56,9 +57,30 @@ def _value(bound: forms.BoundField) -> Any:
     return "" if value is None else value
 
 
+def _shown_value(bound: forms.BoundField) -> Any:
+    """The value to write back into the page: never a password typed in a form that failed."""
+    widget = bound.field.widget
+    if isinstance(widget, forms.PasswordInput) and not widget.render_value:
+        return ""
+    return _value(bound)
+
+
 @register.simple_tag
 def gcds_field(bound: forms.BoundField, **extra: Any) -> SafeString:
-    """Render a bound field as the matching GC Design System component, errors included."""
+    """Render a bound field as the matching GC Design System component, errors included.
+
+    A native control follows in <noscript>: the components render nothing usable before their
+    script runs (a select's options as plain text, an input as nothing), and every form must work
+    without JavaScript. base.html hides the components when scripting is off; when it is on, the
+    <noscript> content is inert text, so nothing is submitted twice and no id is repeated.
+    """
+    component = _component(bound, **extra)
+    if isinstance(bound.field.widget, forms.HiddenInput):
+        return component
+    return format_html("{}<noscript>{}</noscript>", component, native_field(bound, **extra))
+
+
+def _component(bound: forms.BoundField, **extra: Any) -> SafeString:
     widget = bound.field.widget
     attrs = _common(bound)
     attrs.update({k.replace("_", "-"): v for k, v in extra.items()})
@@ -117,12 +139,100 @@ def gcds_field(bound: forms.BoundField, **extra: Any) -> SafeString:
     input_type = getattr(widget, "input_type", "text")
     attrs["input-id"] = fid
     attrs["type"] = input_type if input_type in _INPUT_TYPES else "text"
-    value = _value(bound)
+    value = _shown_value(bound)
     attrs["value"] = value.isoformat() if hasattr(value, "isoformat") else value
     for key in ("autocomplete", "step", "min", "max", "size"):
         if key in widget.attrs:
             attrs[key] = widget.attrs[key]
     return format_html("<gcds-input {}></gcds-input>", _attrs(attrs))
+
+
+def _selected(bound: forms.BoundField) -> set[str]:
+    value = _value(bound)
+    return {str(v) for v in (value if isinstance(value, list | tuple) else [value])}
+
+
+def native_field(bound: forms.BoundField, **extra: Any) -> SafeString:
+    """The same field as native HTML (label, hint, error, control), for pages read without JavaScript."""
+    widget = bound.field.widget
+    fid = bound.id_for_label or bound.html_name
+    label = str(extra.get("label") or bound.label)
+    hint = str(extra.get("hint") or bound.help_text or "")
+    error = _error(bound)
+    described = " ".join(i for i, text in ((f"{fid}-hint", hint), (f"{fid}-error", error)) if text)
+    common: dict[str, Any] = {"name": bound.html_name, "required": bound.field.required,
+                              "disabled": bound.field.disabled, "aria-describedby": described,
+                              "aria-invalid": "true" if error else None}
+    notes = format_html(
+        "{}{}",
+        format_html('<p class="cf-hint" id="{}-hint">{}</p>', fid, hint) if hint else "",
+        format_html('<p class="cf-field-error" id="{}-error">{}</p>', fid, error) if error else "",
+    )
+    if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+        kind = "checkbox" if isinstance(widget, forms.CheckboxSelectMultiple) else "radio"
+        selected = _selected(bound)
+        group = {"name": bound.html_name, "disabled": bound.field.disabled}
+        if kind == "radio":
+            group["required"] = bound.field.required
+        choices = format_html_join(
+            "",
+            '<div class="cf-check"><input type="{}" id="{}-{}" value="{}"{}{}><label for="{}-{}">{}</label></div>',
+            (
+                (kind, fid, i, value, _attrs(group), _attrs({"checked": str(value) in selected}), fid, i, text)
+                for i, (value, text) in enumerate(bound.field.choices)
+                if str(value) != ""
+            ),
+        )
+        return format_html(
+            '<fieldset class="cf-field"{}><legend>{}</legend>{}{}</fieldset>',
+            _attrs({"aria-describedby": described}), label, notes, choices,
+        )
+    if isinstance(widget, forms.CheckboxInput):
+        return format_html(
+            '<div class="cf-field">{}<div class="cf-check"><input type="checkbox" id="{}" value="on"{}><label for="{}">{}</label></div></div>',
+            notes, fid, _attrs({**common, "checked": bool(bound.value())}), fid, label,
+        )
+    control: SafeString
+    if isinstance(widget, forms.Select):
+        current = _selected(bound)
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            ((value, _attrs({"selected": str(value) in current}), text) for value, text in bound.field.choices),
+        )
+        control = format_html('<select id="{}"{}>{}</select>', fid,
+                              _attrs({**common, "multiple": isinstance(widget, forms.SelectMultiple)}), options)
+    elif isinstance(widget, forms.Textarea):
+        control = format_html('<textarea id="{}" rows="{}"{}>{}</textarea>', fid, widget.attrs.get("rows", 6),
+                              _attrs(common), _value(bound))
+    elif isinstance(widget, forms.ClearableFileInput | forms.FileInput):
+        control = format_html('<input type="file" id="{}"{}>', fid,
+                              _attrs({**common, "accept": widget.attrs.get("accept")}))
+    else:
+        input_type = getattr(widget, "input_type", "text")
+        value = _shown_value(bound)
+        attrs = {**common, "value": value.isoformat() if hasattr(value, "isoformat") else value}
+        attrs.update({key: widget.attrs[key] for key in ("autocomplete", "step", "min", "max", "size") if key in widget.attrs})
+        control = format_html('<input type="{}" id="{}"{}>', input_type if input_type in _INPUT_TYPES else "text",
+                              fid, _attrs(attrs))
+    return format_html('<div class="cf-field"><label for="{}">{}{}</label>{}{}</div>',
+                       fid, label, _required_mark(bound), notes, control)
+
+
+def _required_mark(bound: forms.BoundField) -> SafeString:
+    if not bound.field.required:
+        return mark_safe("")
+    return format_html(' <span class="cf-required">({})</span>', pgettext("form field", "required"))
+
+
+@register.simple_tag
+def gcds_submit(label: Any, **extra: Any) -> SafeString:
+    """A submit button: the design system's, and a native one for pages read without JavaScript."""
+    attrs = {k.replace("_", "-"): v for k, v in extra.items()}
+    return format_html(
+        '<gcds-button type="submit" class="cf-has-fallback"{}>{}</gcds-button><noscript><button type="submit" class="cf-button"{}>{}</button></noscript>',
+        _attrs(attrs), label, _attrs({k: v for k, v in attrs.items() if k in ("name", "value", "form")}), label,
+    )
 
 
 @register.simple_tag
