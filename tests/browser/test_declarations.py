@@ -211,7 +211,7 @@ def test_secretariat_invites_and_a_signatory_endorses(page, browser, demo):
         with secretariat.expect_navigation():
             _submit(secretariat.locator("form[action$='/invite/']"))
         assert "The jurisdictions were invited to endorse." in secretariat.content()
-        assert "0 of 1 invited jurisdictions have endorsed." in secretariat.content()
+        assert "The invited jurisdiction has not endorsed yet." in secretariat.content()
         assert "Invited on" in secretariat.content()
         assert_accessible(secretariat, "endorsement-invited-en")
         with secretariat.expect_navigation():  # the same address again: wait for the new page, not the old one
@@ -224,9 +224,11 @@ def test_secretariat_invites_and_a_signatory_endorses(page, browser, demo):
     try:
         signatory.goto(base + "/fr/declarations/declaration-on-service/")
         assert_accessible(signatory, "endorse-fr")
-        signatory.select_option("select[name=jurisdiction]", str(on.pk))
+        # Raj Patel signs for Ontario only: "On behalf of" has it chosen already.
+        assert signatory.locator("select[name=jurisdiction]").input_value() == str(on.pk)
         signatory.fill("input[name=signatory_name]", "Raj Patel")
-        signatory.fill("input[name=signatory_title]", "Secrétaire du Conseil des ministres")
+        signatory.fill("input[name=signatory_title_en]", "Secretary of the Cabinet")
+        signatory.fill("input[name=signatory_title_fr]", "Secrétaire du Conseil des ministres")
         with signatory.expect_navigation():
             _submit(signatory.locator("form[action$='/endorse/']"))
         assert "Merci : l'approbation a été enregistrée." in signatory.content()

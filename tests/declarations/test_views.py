@@ -98,12 +98,14 @@ def test_signatory_endorses_through_the_page(client, secretariat_setup):
     page = client.get(d.get_absolute_url()).content.decode()
     assert "Endorse this declaration" in page
     response = client.post(reverse("declarations:endorse", args=[d.slug]), {
-        "jurisdiction": on.pk, "signatory_name": "Pat Doe", "signatory_title": "Secretary of the Cabinet",
-        "endorsed_on": "2026-01-15"})
+        "jurisdiction": on.pk, "signatory_name": "Pat Doe", "signatory_title_en": "Secretary of the Cabinet",
+        "signatory_title_fr": "Secrétaire du Conseil des ministres", "endorsed_on": "2026-01-15"})
     assert response.status_code == 302
-    assert Endorsement.objects.get(declaration=d).signatory_name == "Pat Doe"
+    endorsement = Endorsement.objects.get(declaration=d)
+    assert (endorsement.signatory_name, endorsement.signatory_title_en, endorsement.signatory_title_fr) == (
+        "Pat Doe", "Secretary of the Cabinet", "Secrétaire du Conseil des ministres")
     page = client.get(d.get_absolute_url()).content.decode()
-    assert "had endorsed the declaration" in page or "endorsed the declaration by" in page
+    assert "1 invited jurisdiction had endorsed the declaration by" in page
 
 
 def test_commitment_page_groups_work_and_filters_last_year(client):

@@ -24,7 +24,8 @@ class CommitmentOut(Schema):
 class EndorsementOut(Schema):
     jurisdiction: str
     signatory_name: str
-    signatory_title: str
+    signatory_title_en: str
+    signatory_title_fr: str
     endorsed_on: datetime.date
     withdrawn: bool
 
@@ -80,7 +81,8 @@ def declaration_detail(request: HttpRequest, slug: str):
         "commitments": [{"number": c.number, "title_en": c.title_en, "title_fr": c.title_fr, "text_en": c.text_en,
                          "text_fr": c.text_fr, "url": c.get_absolute_url()} for c in commitments],
         "endorsements": [{"jurisdiction": e.jurisdiction.code, "signatory_name": e.signatory_name,
-                          "signatory_title": e.signatory_title, "endorsed_on": e.endorsed_on,
+                          "signatory_title_en": e.signatory_title_en, "signatory_title_fr": e.signatory_title_fr,
+                          "endorsed_on": e.endorsed_on,
                           "withdrawn": e.withdrawn_at is not None} for e in endorsements],
     }
 

@@ -58,23 +58,38 @@ FPT_COMMITMENTS = [
      "Poursuivre le dialogue en matière d'innovation et d'expérimentation dans l'ensemble du Canada en échangeant nos expériences et connaissances, en tissant des liens et en établissant des partenariats dans le cadre de projets."),
 ]
 
-# The office of each head of the public service who signed in November 2017 (recorded by title).
+# Who signed for each government in November 2017, as the demo tells it: invented people, with the
+# title of the office each head of the public service holds, in English and in French.
 FPT_SIGNATORIES = {
-    "ca": "Clerk of the Privy Council and Secretary to the Cabinet",
-    "nl": "Clerk of the Executive Council and Secretary to Cabinet",
-    "pe": "Clerk of the Executive Council and Secretary to Cabinet",
-    "ns": "Clerk of the Executive Council",
-    "nb": "Clerk of the Executive Council and Secretary to Cabinet",
-    "qc": "Secrétaire général du Conseil exécutif",
-    "on": "Secretary of the Cabinet and Head of the Ontario Public Service",
-    "mb": "Clerk of the Executive Council and Cabinet Secretary",
-    "sk": "Deputy Minister to the Premier and Cabinet Secretary",
-    "ab": "Deputy Minister of Executive Council",
-    "bc": "Deputy Minister to the Premier and Cabinet Secretary",
-    "yt": "Deputy Minister, Executive Council Office",
-    "nt": "Secretary to Cabinet",
-    "nu": "Deputy Minister of Executive and Intergovernmental Affairs",
+    "ca": ("Catherine Roy", "Clerk of the Privy Council and Secretary to the Cabinet",
+           "Greffière du Conseil privé et secrétaire du Cabinet"),
+    "nl": ("Michael Walsh", "Clerk of the Executive Council and Secretary to Cabinet",
+           "Greffier du Conseil exécutif et secrétaire du Cabinet"),
+    "pe": ("Anne MacDonald", "Clerk of the Executive Council and Secretary to Cabinet",
+           "Greffière du Conseil exécutif et secrétaire du Cabinet"),
+    "ns": ("David Campbell", "Clerk of the Executive Council", "Greffier du Conseil exécutif"),
+    "nb": ("Julie Cormier", "Clerk of the Executive Council and Secretary to Cabinet",
+           "Greffière du Conseil exécutif et secrétaire du Cabinet"),
+    "qc": ("Marc Gagnon", "Secretary General of the Executive Council", "Secrétaire général du Conseil exécutif"),
+    "on": ("Laura Bennett", "Secretary of the Cabinet and Head of the Ontario Public Service",
+           "Secrétaire du Conseil des ministres et cheffe de la fonction publique de l'Ontario"),
+    "mb": ("Paul Friesen", "Clerk of the Executive Council and Cabinet Secretary",
+           "Greffier du Conseil exécutif et secrétaire du Cabinet"),
+    "sk": ("Karen Olson", "Deputy Minister to the Premier and Cabinet Secretary",
+           "Sous-ministre auprès du premier ministre et secrétaire du Cabinet"),
+    "ab": ("Steven Kowalski", "Deputy Minister of Executive Council", "Sous-ministre du Conseil exécutif"),
+    "bc": ("Emily Chen", "Deputy Minister to the Premier and Cabinet Secretary",
+           "Sous-ministre auprès du premier ministre et secrétaire du Cabinet"),
+    "yt": ("Daniel Frost", "Deputy Minister, Executive Council Office", "Sous-ministre, Bureau du Conseil exécutif"),
+    "nt": ("Marie Lafferty", "Secretary to Cabinet", "Secrétaire du Cabinet"),
+    "nu": ("Robert Hughes", "Deputy Minister of Executive and Intergovernmental Affairs",
+           "Sous-ministre de l'Exécutif et des Affaires intergouvernementales"),
 }
+
+# Today's signatory account for each government (demo people: Ontario and British Columbia have theirs
+# in the directory; the others are role accounts on the reserved `.example` domain, with no password).
+SIGNATORY_ACCOUNTS = {"on": "raj.patel@ontario.ca", "bc": "sarah.whitehorse@gov.bc.ca"}
+FRENCH_FIRST = {"qc", "nb"}
 
 OECD_PREAMBLE_EN = """Governments face complex, interconnected challenges and rapid change. Innovation is not only about improving what exists; it is also about anticipating what comes next, including weak signals of emerging change, and responding to a changing world.
 
@@ -135,7 +150,7 @@ def _say(stdout, text: str) -> None:
 
 
 def _signatories(admin: User, stdout=None) -> Team:
-    """A team of the heads of the public service, with demo signatories for Ontario and British Columbia."""
+    """A team of the heads of the public service, with a signatory for each of the fourteen governments."""
     team = Team.objects.filter(slug="fpt-clerks").first()
     if team is None:
         team = model_create(model=Team, actor=admin, data={
@@ -146,15 +161,30 @@ def _signatories(admin: User, stdout=None) -> Team:
             "description_fr": "Les quatorze chefs de la fonction publique, qui endossent les déclarations communes au nom de leur gouvernement.",
             "owner": admin,
         })
-    for email in ("raj.patel@ontario.ca", "sarah.whitehorse@gov.bc.ca"):
-        user = User.objects.filter(email=email).first()
-        if user is not None and user.jurisdiction_id:
-            membership_add(team=team, user=user, role=Role.SIGNATORY, actor=admin, jurisdiction=user.jurisdiction)
+    for jurisdiction in Jurisdiction.objects.filter(code__in=FPT_SIGNATORIES):
+        user = _signatory_account(jurisdiction)
+        membership_add(team=team, user=user, role=Role.SIGNATORY, actor=admin, jurisdiction=jurisdiction)
     secretariat = User.objects.filter(email="amelie.tremblay@canada.ca").first()
     if secretariat is not None:
         membership_add(team=team, user=secretariat, role=Role.SECRETARIAT, actor=admin)
     _say(stdout, "  signatories: fpt-clerks\n")
     return team
+
+
+def _signatory_account(jurisdiction: Jurisdiction) -> User:
+    email = SIGNATORY_ACCOUNTS.get(jurisdiction.code)
+    user = User.objects.filter(email=email).first() if email else None
+    if user is not None:
+        return user
+    email = f"signatory.{jurisdiction.code}@carrefour.example"
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        name, title_en, title_fr = FPT_SIGNATORIES[jurisdiction.code]
+        french = jurisdiction.code in FRENCH_FIRST
+        user = User.objects.create_user(email=email, password=None, display_name=name,
+                                        job_title=title_fr if french else title_en,
+                                        preferred_language="fr" if french else "en")
+    return user
 
 
 def _declaration(*, actor, team, slug, data, commitments) -> Declaration:
@@ -191,9 +221,10 @@ def load(stdout=None) -> None:
         _dated(version, signed)
         declaration_set_status(declaration=fpt, actor=admin, status=Declaration.Status.ENDORSEMENT)
         for jurisdiction in Jurisdiction.objects.filter(code__in=FPT_SIGNATORIES):
-            endorsement_record(declaration=fpt, actor=admin, jurisdiction=jurisdiction,
-                               signatory_name=FPT_SIGNATORIES[jurisdiction.code],
-                               signatory_title=str(jurisdiction.name_en), endorsed_on=signed)
+            name, title_en, title_fr = FPT_SIGNATORIES[jurisdiction.code]
+            endorsement_record(declaration=fpt, actor=admin, jurisdiction=jurisdiction, signatory_name=name,
+                               signatory_title_en=title_en, signatory_title_fr=title_fr, endorsed_on=signed,
+                               note="Declaration signed at the Clerks and Cabinet Secretaries Conference")
         declaration_set_status(declaration=fpt, actor=admin, status=Declaration.Status.ADOPTED)
         model_update(instance=fpt, actor=admin, data={"adopted_on": signed}, note="date of signature")
         _say(stdout, "  declaration: FPT Declaration on Public Sector Innovation (adopted, 14 endorsements)\n")

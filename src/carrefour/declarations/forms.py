@@ -86,13 +86,42 @@ class InviteForm(forms.Form):
 class EndorseForm(forms.Form):
     jurisdiction = forms.ModelChoiceField(label=_("On behalf of"), queryset=Jurisdiction.objects.none())
     signatory_name = forms.CharField(label=_("Name of the signatory"), max_length=200)
-    signatory_title = forms.CharField(label=_("Title of the signatory"), max_length=300)
+    signatory_title_en = forms.CharField(label=_("Title of the signatory (English)"), max_length=300, required=False)
+    signatory_title_fr = forms.CharField(label=_("Title of the signatory (French)"), max_length=300, required=False)
     endorsed_on = forms.DateField(label=_("Date of endorsement"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, queryset=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["jurisdiction"].queryset = queryset if queryset is not None else Jurisdiction.objects.none()
+        queryset = queryset if queryset is not None else Jurisdiction.objects.none()
+        self.fields["jurisdiction"].queryset = queryset
+        self.fields["jurisdiction"].label_from_instance = lambda j: j.name.plain
         self.fields["endorsed_on"].widget.input_type = "date"
+        if not self.is_bound and "jurisdiction" not in self.initial:
+            only = list(queryset[:2])
+            if len(only) == 1:  # one jurisdiction to sign for: chosen already
+                self.initial["jurisdiction"] = only[0].pk
+
+
+class PaperEndorsementForm(EndorseForm):
+    """A signature made on paper, recorded by the secretariat."""
+
+    note = forms.CharField(label=_("Note (optional)"), max_length=500, required=False,
+                           help_text=_("Where the signed paper is kept, or how it was received."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["jurisdiction"].label = _("Jurisdiction")
+        self.fields["endorsed_on"].label = _("Date signed")
+
+
+class SignatoryAssignForm(forms.Form):
+    jurisdiction = forms.ModelChoiceField(label=_("Signatory for"), queryset=Jurisdiction.objects.none())
+    email = forms.EmailField(label=_("Email address of the person's account"), max_length=254)
+
+    def __init__(self, *args, queryset=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["jurisdiction"].queryset = queryset if queryset is not None else Jurisdiction.objects.none()
+        self.fields["jurisdiction"].label_from_instance = lambda j: j.name.plain
 
 
 class WithdrawForm(forms.Form):

@@ -227,13 +227,16 @@ class Endorsement(BaseModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     signatory_name = models.CharField(_("name of the signatory"), max_length=200)
-    signatory_title = models.CharField(_("title of the signatory"), max_length=300)
+    signatory_title_en = models.CharField(_("title of the signatory (English)"), max_length=300, blank=True)
+    signatory_title_fr = models.CharField(_("title of the signatory (French)"), max_length=300, blank=True)
     endorsed_on = models.DateField(_("date of endorsement"))
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
     withdrawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     withdrawal_reason = models.CharField(_("reason for withdrawal"), max_length=500, blank=True)
+
+    signatory_title = Translated()
 
     class Meta:
         ordering = ["declaration_id", "jurisdiction__sort_order", "-endorsed_on"]

@@ -120,6 +120,15 @@ def invitable_jurisdictions(*, declaration: Declaration) -> models.QuerySet:
     return Jurisdiction.objects.exclude(pk__in=declaration.invitations.values("jurisdiction_id"))
 
 
+def jurisdictions_not_endorsed(*, declaration: Declaration) -> models.QuerySet:
+    """Jurisdictions with no standing endorsement of the declaration (a paper signature can be recorded for them)."""
+    from carrefour.directory.models import Jurisdiction
+
+    return Jurisdiction.objects.exclude(
+        pk__in=declaration.endorsements.filter(withdrawn_at__isnull=True).values("jurisdiction_id")
+    ).order_by("sort_order", "name_en")
+
+
 def jurisdictions_all() -> models.QuerySet:
     """Every jurisdiction (the endorsement service checks which ones the person may sign for)."""
     from carrefour.directory.models import Jurisdiction
@@ -306,7 +315,7 @@ def news_items(*, user, since, limit) -> list:
         items.append(NewsItem(
             when=on_day(e.endorsed_on), kind="declarations",
             title=_("%(jurisdiction)s endorsed “%(title)s”") % {"jurisdiction": e.jurisdiction.name, "title": e.declaration.title},
-            summary=f"{e.signatory_name}, {e.signatory_title}".strip(", "),
+            summary=f"{e.signatory_name}, {e.signatory_title.plain}".strip(", "),
             url=e.declaration.get_absolute_url() + "#endorsements-h",
         ))
     return items

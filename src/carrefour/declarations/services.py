@@ -369,12 +369,19 @@ def _check_endorsement(declaration: Declaration, jurisdiction: Jurisdiction, end
         raise ApplicationError(_("The date of endorsement cannot be in the future."), field="endorsed_on")
 
 
-def _endorse(*, declaration, jurisdiction, actor, signatory_name, signatory_title, endorsed_on, note) -> Endorsement:
-    signatory_name, signatory_title = (signatory_name or "").strip(), (signatory_title or "").strip()
+def _titles(signatory_title_en: str, signatory_title_fr: str, signatory_title: str) -> tuple[str, str]:
+    """The signatory's title in each language (a single `signatory_title`, as printed, stands for both)."""
+    title_en = (signatory_title_en or signatory_title or "").strip()
+    title_fr = (signatory_title_fr or signatory_title or "").strip()
+    return title_en, title_fr
+
+
+def _endorse(*, declaration, jurisdiction, actor, signatory_name, title_en, title_fr, endorsed_on, note) -> Endorsement:
+    signatory_name = (signatory_name or "").strip()
     if not signatory_name:
         raise ApplicationError(_("Give the name of the person signing."), field="signatory_name")
-    if not signatory_title:
-        raise ApplicationError(_("Give the title of the person signing."), field="signatory_title")
+    if not title_en and not title_fr:
+        raise ApplicationError(_("Give the title of the person signing, in English or French."), field="signatory_title_en")
     endorsed_on = endorsed_on or timezone.localdate()
     _check_endorsement(declaration, jurisdiction, endorsed_on)
     endorsement = Endorsement.objects.create(
@@ -383,12 +390,14 @@ def _endorse(*, declaration, jurisdiction, actor, signatory_name, signatory_titl
         version=declaration.versions.order_by("-number").first(),
         endorsed_by=actor if getattr(actor, "is_authenticated", False) else None,
         signatory_name=signatory_name[:200],
-        signatory_title=signatory_title[:300],
+        signatory_title_en=title_en[:300],
+        signatory_title_fr=title_fr[:300],
         endorsed_on=endorsed_on,
     )
     audit_log(instance=declaration, actor=actor, action="event",
               changes={"endorsed": {"jurisdiction": jurisdiction.code, "name": signatory_name,
-                                    "title": signatory_title, "on": endorsed_on.isoformat()}}, note=note)
+                                    "title_en": title_en, "title_fr": title_fr, "on": endorsed_on.isoformat()}},
+              note=note)
     return endorsement
 
 
@@ -399,18 +408,28 @@ def endorsement_create(
     actor: Any,
     jurisdiction: Jurisdiction,
     signatory_name: str,
-    signatory_title: str,
+    signatory_title_en: str = "",
+    signatory_title_fr: str = "",
+    signatory_title: str = "",
     endorsed_on: datetime.date | None = None,
 ) -> Endorsement:
-    """A signatory endorses, on behalf of their jurisdiction, a declaration it was invited to endorse."""
+    """A signatory endorses, on behalf of their jurisdiction, a declaration it was invited to endorse.
+
+    The declaration's secretariat is told by email once the endorsement is saved.
+    """
     if not is_signatory(user=actor, jurisdiction=jurisdiction):
         raise ApplicationError(_("Only a signatory for %(j)s can endorse on its behalf.") % {"j": jurisdiction.name})
     if declaration.status != S.ENDORSEMENT:
         raise ApplicationError(_("This declaration is not open for endorsement."))
     if not EndorsementInvitation.objects.filter(declaration=declaration, jurisdiction=jurisdiction).exists():
         raise ApplicationError(_("%(j)s has not been invited to endorse this declaration.") % {"j": jurisdiction.name})
-    return _endorse(declaration=declaration, jurisdiction=jurisdiction, actor=actor, signatory_name=signatory_name,
-                    signatory_title=signatory_title, endorsed_on=endorsed_on, note="")
+    title_en, title_fr = _titles(signatory_title_en, signatory_title_fr, signatory_title)
+    endorsement = _endorse(declaration=declaration, jurisdiction=jurisdiction, actor=actor, signatory_name=signatory_name,
+                           title_en=title_en, title_fr=title_fr, endorsed_on=endorsed_on, note="")
+    from carrefour.declarations.tasks import endorsement_secretariat_notify_task
+
+    transaction.on_commit(lambda: endorsement_secretariat_notify_task.enqueue(endorsement_id=endorsement.pk))
+    return endorsement
 
 
 @transaction.atomic
@@ -420,17 +439,76 @@ def endorsement_record(
     actor: Any,
     jurisdiction: Jurisdiction,
     signatory_name: str,
-    signatory_title: str,
     endorsed_on: datetime.date,
+    signatory_title_en: str = "",
+    signatory_title_fr: str = "",
+    signatory_title: str = "",
+    note: str = "",
 ) -> Endorsement:
-    """The secretariat records an endorsement signed on paper (by name and title), e.g. a past one."""
+    """The secretariat records an endorsement signed on paper (by name and title), e.g. a past one; audited with its note."""
     _require_manager(actor, declaration)
+    if endorsed_on is None:
+        raise ApplicationError(_("Give the date the paper was signed."), field="endorsed_on")
     EndorsementInvitation.objects.get_or_create(
         declaration=declaration, jurisdiction=jurisdiction,
         defaults={"invited_by": actor if getattr(actor, "is_authenticated", False) else None},
     )
+    title_en, title_fr = _titles(signatory_title_en, signatory_title_fr, signatory_title)
+    note = (note or "").strip()[:500]
     return _endorse(declaration=declaration, jurisdiction=jurisdiction, actor=actor, signatory_name=signatory_name,
-                    signatory_title=signatory_title, endorsed_on=endorsed_on, note="recorded by the secretariat")
+                    title_en=title_en, title_fr=title_fr, endorsed_on=endorsed_on,
+                    note=f"signed on paper, recorded by the secretariat{': ' + note if note else ''}")
+
+
+@transaction.atomic
+def endorsement_signatory_assign(*, declaration: Declaration, actor: Any, jurisdiction: Jurisdiction,
+                                 email: str) -> Membership:
+    """The secretariat makes a person (by the email of their account) a signatory for a jurisdiction; audited.
+
+    The person joins the declaration's team as its signatory for that jurisdiction, and may then endorse online.
+    """
+    from carrefour.directory.models import User
+    from carrefour.directory.services import membership_add
+
+    _require_manager(actor, declaration)
+    if declaration.team_id is None:
+        raise ApplicationError(_("This declaration has no team: signatories are named in its team."))
+    user = User.objects.filter(email__iexact=(email or "").strip(), is_active=True).first()
+    if user is None:
+        raise ApplicationError(_("No one has an account with this email address; ask them to sign up first."),
+                               field="email")
+    current = Membership.objects.filter(team_id=declaration.team_id, user=user, role=Role.SIGNATORY).select_related(
+        "jurisdiction").first()
+    if current is not None:
+        if current.jurisdiction_id == jurisdiction.pk:
+            raise ApplicationError(_("%(name)s is already a signatory for %(j)s.")
+                                   % {"name": user, "j": jurisdiction.name}, field="email")
+        raise ApplicationError(_("%(name)s already signs for %(j)s in this team.")
+                               % {"name": user, "j": current.jurisdiction.name if current.jurisdiction else "—"},
+                               field="email")
+    membership = membership_add(team=declaration.team, user=user, role=Role.SIGNATORY, actor=actor,
+                                jurisdiction=jurisdiction)
+    audit_log(instance=declaration, actor=actor, action="event",
+              changes={"signatory_assigned": {"jurisdiction": jurisdiction.code, "user": user.pk}})
+    return membership
+
+
+def endorsement_secretariat_notify(*, endorsement: Endorsement) -> int:
+    """Email the declaration's secretariat that a jurisdiction endorsed (each in both languages, theirs first)."""
+    from django.conf import settings
+
+    from carrefour.core.mail import reader_language, send_bilingual
+
+    declaration = endorsement.declaration
+    members = Membership.objects.filter(team_id=declaration.team_id, role__in=MANAGE_ROLES,
+                                        user__is_active=True).select_related("user")
+    context = {"endorsement": endorsement, "declaration": declaration, "jurisdiction": endorsement.jurisdiction,
+               "site": settings.SITE_URL}
+    users = {m.user for m in members} if declaration.team_id else set()
+    for user in sorted(users, key=lambda u: u.pk):
+        send_bilingual(template_prefix="declarations/email/endorsed", context=context,
+                       to=user.email, first=reader_language(user))
+    return len(users)
 
 
 @transaction.atomic

@@ -12,3 +12,12 @@ def endorsement_invitation_notify_task(*, invitation_id: int, reminder: bool = F
 
     invitation = EndorsementInvitation.objects.select_related("declaration", "jurisdiction").get(pk=invitation_id)
     endorsement_invitation_notify(invitation=invitation, reminder=reminder)
+
+
+@task()
+def endorsement_secretariat_notify_task(*, endorsement_id: int) -> None:
+    from carrefour.declarations.models import Endorsement
+    from carrefour.declarations.services import endorsement_secretariat_notify
+
+    endorsement = Endorsement.objects.select_related("declaration", "jurisdiction").get(pk=endorsement_id)
+    endorsement_secretariat_notify(endorsement=endorsement)

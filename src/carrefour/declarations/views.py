@@ -102,11 +102,14 @@ def detail(request, slug):
         context["status_form"] = forms.StatusForm(choices=_status_choices(declaration))
         if declaration.status == Declaration.Status.ENDORSEMENT:
             context["invite_form"] = forms.InviteForm(queryset=_invitable(declaration))
+            context["paper_form"] = forms.PaperEndorsementForm(
+                queryset=selectors.jurisdictions_not_endorsed(declaration=declaration), prefix="paper")
+            context["assign_form"] = forms.SignatoryAssignForm(queryset=selectors.jurisdictions_all(), prefix="assign")
     if endorse_choices.exists():
         context["endorse_form"] = forms.EndorseForm(
             queryset=endorse_choices,
-            initial={"signatory_name": str(request.user), "signatory_title": request.user.job_title,
-                     "endorsed_on": timezone.localdate()},
+            initial={"signatory_name": str(request.user), "signatory_title_en": request.user.job_title,
+                     "signatory_title_fr": request.user.job_title, "endorsed_on": timezone.localdate()},
         )
     context["withdrawable"] = {
         row["endorsement"].pk
@@ -256,6 +259,33 @@ def endorse(request, slug):
         request, declaration, forms.EndorseForm(request.POST, queryset=selectors.jurisdictions_all()),
         lambda d: services.endorsement_create(declaration=declaration, actor=request.user, **d),
         _("Thank you: the endorsement was recorded."),
+    )
+
+
+@login_required
+@require_POST
+def record_paper(request, slug):
+    """The secretariat records a signature made on paper."""
+    declaration = _declaration_or_404(request, slug)
+    form = forms.PaperEndorsementForm(request.POST, prefix="paper",
+                                      queryset=selectors.jurisdictions_not_endorsed(declaration=declaration))
+    return _post_action(
+        request, declaration, form,
+        lambda d: services.endorsement_record(declaration=declaration, actor=request.user, **d),
+        _("The signature made on paper was recorded."),
+    )
+
+
+@login_required
+@require_POST
+def assign_signatory(request, slug):
+    """The secretariat names a person who may endorse on a jurisdiction's behalf."""
+    declaration = _declaration_or_404(request, slug)
+    form = forms.SignatoryAssignForm(request.POST, prefix="assign", queryset=selectors.jurisdictions_all())
+    return _post_action(
+        request, declaration, form,
+        lambda d: services.endorsement_signatory_assign(declaration=declaration, actor=request.user, **d),
+        _("The signatory was named: they can now endorse online on the jurisdiction's behalf."),
     )
 
 
