@@ -25,17 +25,17 @@ from carrefour.declarations.models import Declaration
 from carrefour.directory.models import User
 
 OECD_COMMENTS = [
-    # author, paragraph position (None: general), category, language, body
-    ("citizen@example.org", 2, "terminology", "fr",
+    # author, paragraph (its English label, without the title; None: the draft as a whole), category, language, body
+    ("citizen@example.org", "Preamble, paragraph 2", "terminology", "fr",
      "Le préambule anglais dit « every civil servant » alors que le principe 2 parle de « public servants ». "
      "Au Canada, on dit « public servant » en anglais et « fonctionnaire » en français : il faudrait harmoniser."),
-    ("raj.patel@ontario.ca", 6, "terminology", "en",
+    ("raj.patel@ontario.ca", "OECD 4", "terminology", "en",
      "“Weak signals” is jargon for most readers outside foresight circles. Define it in a footnote, or say "
      "“early signs of emerging change”."),
-    ("sarah.whitehorse@gov.bc.ca", 4, "feasibility", "en",
+    ("sarah.whitehorse@gov.bc.ca", "OECD 2", "feasibility", "en",
      "Saying that failure is part of experimentation is welcome, but it will only change behaviour if audit "
      "practice treats experiments as a distinct activity. Please make that explicit."),
-    ("marc.leblanc@durham.ca", 5, "clarity", "en",
+    ("marc.leblanc@durham.ca", "OECD 3", "clarity", "en",
      "Name municipal governments explicitly among the partners: much of the service delivery that citizens "
      "see happens at the local level."),
     ("citizen@example.org", None, "clarity", "fr",
@@ -49,10 +49,11 @@ OECD_REPLIES = [
 ]
 
 SERVICE_COMMENTS = [
-    ("raj.patel@ontario.ca", 4, "feasibility", "en",
+    # The preamble has two paragraphs: the commitments start at the third paragraph of the draft.
+    ("raj.patel@ontario.ca", "DoS 3", "feasibility", "en",
      "Identity management and Business Number adoption are the right foundations, but the declaration should "
      "not set dates that jurisdictions cannot all meet."),
-    ("sarah.whitehorse@gov.bc.ca", 3, "clarity", "en",
+    ("sarah.whitehorse@gov.bc.ca", "DoS 2", "clarity", "en",
      "“Collaborating within and across jurisdictions” could say how: shared tools, shared standards, shared teams."),
     ("marc.leblanc@durham.ca", None, "other", "en",
      "Please include municipalities in the endorsement, through the Municipal Service Delivery Officials."),
@@ -63,15 +64,24 @@ def _user(email: str) -> User | None:
     return User.objects.filter(email=email).first()
 
 
+def _paragraph(consultation, label: str | None):
+    """The paragraph whose English label is `label` ("DoS 3" matches "DoS 3 — Integrated…"), by what it says, not where."""
+    if label is None:
+        return None
+    for paragraph in consultation.paragraphs.all():
+        if paragraph.label_en == label or paragraph.label_en.startswith(f"{label} — "):
+            return paragraph
+    raise LookupError(f"no paragraph labelled {label!r} in {consultation.slug}")
+
+
 def _post(consultation, comments) -> list[Comment]:
     posted = []
-    paragraphs = {p.position: p for p in consultation.paragraphs.all()}
-    for email, position, category, language, body in comments:
+    for email, label, category, language, body in comments:
         author = _user(email)
         if author is None:
             continue
         posted.append(comment_create(consultation=consultation, author=author, body=body, category=category,
-                                     paragraph=paragraphs.get(position) if position else None, language=language))
+                                     paragraph=_paragraph(consultation, label), language=language))
     return posted
 
 
