@@ -352,6 +352,10 @@ class Analysis(BaseModel):
     progress = models.PositiveSmallIntegerField(_("progress"), default=0)
     step = models.CharField(max_length=40, blank=True)
     error = models.TextField(_("error"), blank=True)
+    # Why a run failed, as a code of `uploads.ENGINE_MESSAGES` and its parameters: the page
+    # writes the sentence in the reader's language (`error` keeps the technical detail).
+    error_code = models.CharField(max_length=40, blank=True)
+    error_params = models.JSONField(default=dict, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     # The engine's options (treatment, outcomes, covariates…) and its output.
     options = models.JSONField(default=dict)
@@ -382,10 +386,12 @@ class Analysis(BaseModel):
 
     @property
     def error_display(self) -> str:
-        """The error as the reader's language says it (a stale run's is written at display time)."""
+        """The error as the reader's language says it, written at display time from its code."""
+        from carrefour.experiments.uploads import engine_text
+
         if self.step == STALE_STEP:
             return str(STALE_ERROR)
-        return self.error
+        return engine_text(self.error_code or "internal", self.error_params)
 
     @property
     def from_table(self) -> bool:

@@ -9,9 +9,11 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 import carrefour.stats as stats
 from carrefour.core.i18n import pick
+from carrefour.core.numbers import format_number
 from carrefour.core.visibility import can_edit, can_view, visible_to
 from carrefour.experiments import plan as plan_module
 from carrefour.experiments.models import (
@@ -222,6 +224,21 @@ def arm_names(experiment: Experiment) -> dict[str, Any]:
     return {a["label"]: pick({"en": a.get("name_en", ""), "fr": a.get("name_fr", "")}) or a["label"] for a in experiment.arms}
 
 
+def dropped_rows(dropped: dict[str, int]) -> list[dict[str, Any]]:
+    """Rows the engine left out, one entry per column (its keys read "missing <column>"), labelled."""
+    rows = []
+    for reason, count in dropped.items():
+        column = reason.removeprefix("missing ")
+        rows.append({
+            "column": column,
+            "count": count,
+            "label": ngettext(
+                "%(count)s row with no value for “%(column)s”", "%(count)s rows with no value for “%(column)s”", count
+            ) % {"count": format_number(count), "column": column},
+        })
+    return rows
+
+
 def results_view(*, experiment: Experiment, analysis: Analysis, suppress: bool = True) -> dict[str, Any]:
     """Tables of effects per outcome and arm; with `suppress`, cells under 10 units are hidden."""
     result = analysis.result
@@ -269,7 +286,7 @@ def results_view(*, experiment: Experiment, analysis: Analysis, suppress: bool =
     srm_p = result.get("srm", {}).get("p_value")
     return {
         "counts": counts,
-        "dropped": result.get("dropped", {}),
+        "dropped": dropped_rows(result.get("dropped", {})),
         "srm_p_value": srm_p,
         "srm_warning": srm_p is not None and srm_p < SRM_THRESHOLD,
         "outcomes": outcomes,

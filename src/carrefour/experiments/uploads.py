@@ -73,13 +73,35 @@ ENGINE_MESSAGES = {
     "singular": _("The design cannot be estimated: some arm, stratum or subgroup has too few distinct rows."),
     "proportion": _("A proportion must be strictly between 0 and 1."),
     "design": _("The power calculation cannot be done with these inputs."),
+    # Failures of a background run that are not the engine's: the database of a table, or
+    # anything unexpected (its detail is logged, never shown).
+    "database_unreachable": _(
+        "The database “%(database)s” cannot be reached; ask an administrator to check its configuration."
+    ),
+    "database_unknown": _("No database named “%(name)s” is configured for analysis."),
+    "table_unreadable": _("The database “%(database)s” has no table “%(table)s” that Carrefour can read."),
+    "internal": _("The analysis stopped on an unexpected error, so no result was kept. You can retry it."),
 }
 
 
 def engine_message(error) -> str:
     """Return the translated sentence for a `carrefour.stats.StatsError` (no path, no flag)."""
-    template = ENGINE_MESSAGES.get(getattr(error, "code", ""))
-    params = dict(getattr(error, "params", {}) or {})
+    return engine_text(getattr(error, "code", ""), getattr(error, "params", {}))
+
+
+def engine_error(error) -> tuple[str, dict]:
+    """The code and JSON-safe parameters to store for an engine error, translated on display."""
+    code = getattr(error, "code", "")
+    params = getattr(error, "params", {}) or {}
+    if code not in ENGINE_MESSAGES:
+        return "engine", {}  # shown as "The statistics engine could not use this data."
+    return code, {k: v if isinstance(v, int | float | bool | None) else str(v) for k, v in params.items()}
+
+
+def engine_text(code: str, params: dict | None = None) -> str:
+    """The translated sentence for an error code and its parameters, in the active language."""
+    template = ENGINE_MESSAGES.get(code or "")
+    params = dict(params or {})
     if template is None:
         return str(_("The statistics engine could not use this data."))
     # Counts and limits are numbers in the reader's locale; a line number is a plain label.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import logging
 import threading
 import time
 from pathlib import Path
@@ -26,6 +27,9 @@ from carrefour.experiments.services.tables import (
     analysis_table_name_check,
     table_checksum,
 )
+from carrefour.experiments.uploads import engine_error, engine_message
+
+logger = logging.getLogger(__name__)
 
 
 def analysis_request_from_table(
@@ -49,9 +53,8 @@ def analysis_request_from_table(
                 source=source, database=database, table=table, columns=planned_columns(experiment)
             )
     except stats.StatsError as exc:
-        raise ApplicationError(
-            _("The table could not be used: %(problem)s") % {"problem": str(exc)}, field="table"
-        ) from exc
+        # The engine's own line names options and types in English: people read its code's sentence.
+        raise ApplicationError(engine_message(exc), field="table") from exc
     analysis = model_create(
         model=Analysis,
         actor=actor,
@@ -231,7 +234,7 @@ def _claim(analysis: Analysis) -> bool:
     now = timezone.now()
     claimed = Analysis.objects.filter(pk=analysis.pk, status=analysis.status, attempts=analysis.attempts).update(
         status=Analysis.Status.RUNNING, progress=5, step="checking", started_at=now, heartbeat_at=now,
-        error="", attempts=analysis.attempts + 1, updated_at=now,
+        error="", error_code="", error_params={}, attempts=analysis.attempts + 1, updated_at=now,
     )
     if claimed:
         analysis.status, analysis.attempts = Analysis.Status.RUNNING, analysis.attempts + 1
@@ -255,10 +258,16 @@ def analysis_run(*, analysis_id: int) -> Analysis:
             document = _compute(analysis)
     except LeaseLost:
         _lease_lost(analysis)
-    except (stats.StatsError, ApplicationError) as exc:
-        _fail(analysis, str(exc), started)
+    except stats.StatsError as exc:
+        code, params = engine_error(exc)
+        _fail(analysis, code, params, detail=str(exc), started=started)
+    except ApplicationError as exc:
+        # Raised with a code (a missing file, an unreadable table) so the page can say it in
+        # the reader's language; the worker's own language is not the reader's.
+        _fail(analysis, exc.extra.get("code", "internal"), exc.extra.get("params", {}), detail=str(exc), started=started)
     except Exception as exc:  # noqa: BLE001 - any failure is shown on the page and can be retried
-        _fail(analysis, f"{type(exc).__name__}: {exc}", started)
+        logger.exception("analysis %s failed", analysis.pk)
+        _fail(analysis, "internal", {}, detail=f"{type(exc).__name__}: {exc}", started=started)
     else:
         stored = Analysis.objects.filter(
             pk=analysis.pk, status=Analysis.Status.RUNNING, attempts=analysis.attempts
@@ -295,7 +304,7 @@ def _compute(analysis: Analysis) -> dict[str, Any]:
     else:
         path = Path(analysis.dataset.path)
         if not path.exists():
-            raise ApplicationError(_("The data file is missing from storage."))
+            raise ApplicationError(_("The data file is missing from storage."), extra={"code": "file_missing"})
         _progress(analysis, 20, "estimating")
         result = stats.analyze(path, **options)
     _progress(analysis, 90, "storing")
@@ -328,10 +337,13 @@ def _run_on_table(analysis: Analysis, options: dict[str, Any]) -> stats.Analysis
         return stats.analyze(source, **options)
 
 
-def _fail(analysis: Analysis, message: str, started: float) -> None:
+def _fail(analysis: Analysis, code: str, params: dict[str, Any], *, detail: str, started: float) -> None:
+    """Record the failure as a code and parameters (the page translates them); `detail` is for logs."""
     failed = Analysis.objects.filter(pk=analysis.pk, status=Analysis.Status.RUNNING, attempts=analysis.attempts).update(
         status=Analysis.Status.FAILED,
-        error=message[:2000],
+        error=detail[:2000],
+        error_code=code,
+        error_params=params,
         step="failed",
         seconds=time.monotonic() - started,
         finished_at=timezone.now(),
@@ -340,4 +352,6 @@ def _fail(analysis: Analysis, message: str, started: float) -> None:
     if not failed:
         _lease_lost(analysis)
         return
-    audit_log(instance=analysis, actor=None, action="event", changes={"status": ["running", "failed"]}, note=message[:400])
+    # The history page shows the note to readers: the code only, never the engine's line.
+    audit_log(instance=analysis, actor=None, action="event", changes={"status": ["running", "failed"]},
+              note=f"analysis failed ({code})")

@@ -17,6 +17,7 @@ from carrefour.declarations import commitments as commitment_links
 from carrefour.experiments import plan as plan_module
 from carrefour.experiments.models import Experiment
 from carrefour.experiments.services._common import _require_editor
+from carrefour.experiments.uploads import engine_message
 
 # Fields of Experiment that make up the plan (frozen at registration).
 PLAN_MODEL_FIELDS = [
@@ -101,9 +102,9 @@ def power_calculate(*, inputs: dict[str, Any], arms: list[dict[str, Any]] | None
     try:
         result = stats.power(**kwargs)
     except stats.StatsError as exc:
-        raise ApplicationError(
-            _("The power calculation failed: %(problem)s") % {"problem": str(exc)}, field="power_mde"
-        ) from exc
+        # The engine's line names its command-line options ("--baseline must be…"): people read
+        # the sentence for its code ("proportion", "design") in their language.
+        raise ApplicationError(engine_message(exc), field="power_mde") from exc
     return plan_module.finite(result.to_dict())
 
 

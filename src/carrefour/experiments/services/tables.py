@@ -41,6 +41,7 @@ def _database_url(name: str) -> str:
         raise ApplicationError(
             _("No database named “%(name)s” is configured for analysis.") % {"name": (name or "")[:100]},
             field="database",
+            extra={"code": "database_unknown", "params": {"name": (name or "")[:100]}},
         )
     return url
 
@@ -58,11 +59,13 @@ def _open_table(database: str, table: str) -> stats.Source:
                 _("The database “%(database)s” cannot be reached; ask an administrator to check its configuration.")
                 % {"database": database},
                 field="database",
+                extra={"code": "database_unreachable", "params": {"database": database}},
             ) from exc
         raise ApplicationError(
             _("The database “%(database)s” has no table “%(table)s” that Carrefour can read.")
             % {"database": database, "table": table},
             field="table",
+            extra={"code": "table_unreadable", "params": {"database": database, "table": table}},
         ) from exc
 
 
