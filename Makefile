@@ -8,7 +8,7 @@ PORT ?= 8000
 export PYTHONPATH := src
 export DJANGO_SETTINGS_MODULE := carrefour.config.settings
 
-.PHONY: demo test lint messages bench bench-stats install install-dev assets lock serve worker clean
+.PHONY: demo test lint messages bench bench-stats bench-web install install-dev assets lock serve worker clean
 
 # Python packages, from the lock file (hashes checked); re-run only when the lock changes.
 $(VENV)/.installed-base: requirements/base.lock
@@ -66,6 +66,12 @@ bench: install-dev bench-stats
 
 bench-stats: install-dev
 	$(PY) bench/stats_bench.py $(BENCH_ARGS)
+
+# Pages at 10,000 initiatives and 1,000 experiments (issue 11): PostgreSQL database carrefour_bench
+# on 127.0.0.1, gunicorn with 2 workers, wrk on loopback. BENCH_WEB_SECONDS per page (default 10).
+bench-web: install-dev
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y wrk)
+	$(PY) bench/web_bench.py $(if $(BENCH_WEB_SECONDS),--seconds $(BENCH_WEB_SECONDS)) $(BENCH_ARGS)
 
 lock:
 	cd requirements && uv pip compile --python-version 3.11 --generate-hashes base.in -o base.lock -q \
