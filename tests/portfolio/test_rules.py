@@ -70,7 +70,7 @@ def test_partner_editors_create_initiatives_for_their_jurisdiction_only(world):
         "title_en": "Ontario pilot", "title_fr": "Projet pilote de l'Ontario", "jurisdiction": world.ontario,
         "table": world.table})
     assert created.team_id == world.table.team_id and created.owner == world.member
-    with pytest.raises(ApplicationError, match="only for a table you edit"):
+    with pytest.raises(ApplicationError, match="you add initiatives only for Ontario"):
         services.initiative_create(actor=world.member, data={"title_en": "BC pilot", "title_fr": "Projet de la C.-B.",
                                                              "jurisdiction": world.extra["bc"], "table": world.table})
     assert not Initiative.objects.filter(title_en="BC pilot").exists()

@@ -68,6 +68,8 @@ class InitiativeForm(forms.ModelForm):
         self.fields["lead_organization"].queryset = Organization.objects.all()
         self.fields["partner_organizations"].queryset = Organization.objects.all()
         self.fields["table"].queryset = tables
+        self.fields["table"].error_messages["invalid_choice"] = _(
+            "Choose one of the tables offered: you can add initiatives only to a table you edit or contribute to.")
         self.fields["priority"].queryset = priorities
         self.fields["commitments"].choices = commitment_links.choices()
         # Commitments are linked records now; the words field stays for what imports bring in.

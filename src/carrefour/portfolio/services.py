@@ -43,6 +43,7 @@ from carrefour.portfolio.permissions import (
     can_edit_table,
     can_manage_people,
     can_restore_initiative,
+    editing_jurisdiction_ids,
 )
 
 INITIATIVE_FIELDS = (
@@ -226,6 +227,52 @@ def _check_visible_choices(actor: Any, data: dict[str, Any]) -> None:
             raise ApplicationError(_("Choose a table and a priority from the lists offered."), field=name)
 
 
+def _names(jurisdiction_ids: set[int]) -> str:
+    from carrefour.core.i18n import collated
+    from carrefour.directory.models import Jurisdiction
+
+    return ", ".join(str(j) for j in Jurisdiction.objects.filter(pk__in=jurisdiction_ids).order_by(collated("name")))
+
+
+def initiative_create_check(*, actor: Any, table: Table | None, jurisdiction_ids: set[int]) -> None:
+    """Refuse, with the real reason, an initiative `actor` may not add (for these lead and partner
+    jurisdictions, in `table` or outside tables). The error names the jurisdiction field only when
+    choosing another jurisdiction would help; otherwise it goes above the form."""
+    from carrefour.core.visibility import EDIT_ROLES
+    from carrefour.directory.models import Membership
+
+    if can_create_initiative(actor, table=table, jurisdiction_ids=jurisdiction_ids):
+        return
+    if actor is None or not actor.is_authenticated:
+        raise ApplicationError(_("Sign in to add an initiative."))
+    if table is None:
+        if not actor.jurisdiction_id:
+            raise ApplicationError(_("Outside a table, only public servants can add initiatives, for their own "
+                                     "jurisdiction: choose a table you edit."), field="table")
+        raise ApplicationError(
+            _("Outside a table, you can add initiatives only for your own jurisdiction (%(jurisdiction)s): "
+              "make it the lead or a partner jurisdiction, or choose a table you edit.")
+            % {"jurisdiction": _names({actor.jurisdiction_id})}, field="jurisdiction")
+    roles = set(Membership.objects.filter(user=actor, team_id=table.team_id).values_list("role", flat=True))
+    if not roles:
+        raise ApplicationError(
+            _("You are not a member of the table “%(table)s”: ask its secretariat to add you as an editor.")
+            % {"table": table.name}, field="table")
+    if not roles & set(EDIT_ROLES):
+        raise ApplicationError(
+            _("You are a member of the table “%(table)s” but not one of its editors: ask its secretariat to make "
+              "you an editor or a contributor for your jurisdiction.") % {"table": table.name})
+    acting_for = editing_jurisdiction_ids(actor, table)
+    if not acting_for:
+        raise ApplicationError(
+            _("In the table “%(table)s” you do not act for any jurisdiction: ask its secretariat to name the "
+              "jurisdiction you act for.") % {"table": table.name})
+    raise ApplicationError(
+        _("In the table “%(table)s” you add initiatives only for %(jurisdictions)s: make it the lead or a "
+          "partner jurisdiction.") % {"table": table.name, "jurisdictions": _names(acting_for)},
+        field="jurisdiction")
+
+
 @transaction.atomic
 def initiative_create(*, actor: Any, data: dict[str, Any], request_token: str = "") -> Initiative:
     """Add an initiative. `request_token` is the form's one-time token: sent again, the form
@@ -240,10 +287,7 @@ def initiative_create(*, actor: Any, data: dict[str, Any], request_token: str = 
     _check_visible_choices(actor, data)
     _check_priority(data)
     table = data.get("table")
-    if not can_create_initiative(actor, table=table, jurisdiction_ids=_jurisdiction_ids(data, m2m)):
-        raise ApplicationError(
-            _("You can add initiatives only for a table you edit, or for your own jurisdiction."), field="jurisdiction"
-        )
+    initiative_create_check(actor=actor, table=table, jurisdiction_ids=_jurisdiction_ids(data, m2m))
     if table is not None:
         data.setdefault("team", table.team)
     if request_token and actor is not None and actor.is_authenticated:

@@ -60,6 +60,14 @@ def initiative_create(request):
     # A one-time token: the same form sent twice (a double click, a resent request) adds one initiative.
     initial = {"table": table, "jurisdiction": request.user.jurisdiction, "request_token": uuid.uuid4().hex}
     form = InitiativeForm(request.POST or None, initial=initial, **choices)
+    refusal = None
+    if table is not None and not choices["tables"].filter(pk=table.pk).exists():
+        # Linked from a table they may see but not add to: say why before they fill the form in.
+        try:
+            services.initiative_create_check(actor=request.user, table=table,
+                                             jurisdiction_ids={request.user.jurisdiction_id} - {None})
+        except ApplicationError as exc:
+            refusal = str(exc)
     if request.method == "POST" and form.is_valid():
         token = form.cleaned_data.get("request_token") or ""
         sent = selectors.initiative_by_request_token(user=request.user, request_token=token)
@@ -74,7 +82,7 @@ def initiative_create(request):
             messages.success(request, _("The initiative was added."))
             return HttpResponseRedirect(initiative.get_absolute_url())
     return render(request, "portfolio/initiative_form.html", {
-        "form": form, "title": _("Add an initiative"), "facets": selectors.facet_list(),
+        "form": form, "title": _("Add an initiative"), "facets": selectors.facet_list(), "refusal": refusal,
         "cancel_url": table.get_absolute_url() if table else reverse("portfolio:index"), "breadcrumbs": crumbs(),
     })
 
