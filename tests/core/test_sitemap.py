@@ -37,7 +37,8 @@ def test_sitemap_lists_public_records_in_both_languages_and_nothing_else(client)
     everything = [loc for section in sections for loc in _locs(client, re.sub(r"^https?://[^/]+", "", section))]
     text = "\n".join(everything)
     for path in ("/declarations/open-declaration/", "/declarations/open-declaration/commitments/1/",
-                 "/consultations/open-consultation/", "/whats-new/"):
+                 "/consultations/open-consultation/", "/whats-new/", "/privacy/", "/terms/", "/accessibility/",
+                 "/portfolio/", "/experiments/what-works/", "/open-data/"):
         assert f"/en{path}" in text and f"/fr{path}" in text, path
     for secret in ("internal-declaration", "deleted-declaration", "members-consultation", private.get_absolute_url()[4:]):
         assert secret not in text

@@ -12,4 +12,4 @@ class CoreConfig(AppConfig):
         from carrefour.core.sitemaps import Pages, register_sitemap
 
         # Core's own pages; each domain lists its own (DomainConfig.public_pages).
-        register_sitemap("pages", Pages(["core:home", "core:whats_new"]))
+        register_sitemap("pages", Pages(["core:home", "core:whats_new", "core:privacy", "core:terms", "core:accessibility"]))
