@@ -176,3 +176,13 @@ def test_one_dropped_row_is_singular_in_both_languages():
         assert dropped_rows({"missing age": 1, "missing paid": 1234})[1]["label"] == (
             "1\u00a0234 lignes sans valeur pour «\u00a0paid\u00a0»"
         )
+
+
+@pytest.mark.parametrize(("language", "expected"), [("en", "Binary (yes/no)"), ("fr", "Binaire (oui/non)")])
+def test_the_plan_names_the_power_calculation_outcome_type_in_the_reader_language(owner, team, client, language, expected):
+    experiment = make_experiment(owner, team=team, register=True, visibility="public")
+    assert experiment.power_outcome == "binary" and experiment.power_result
+    page = client.get(f"/{language}/experiments/{experiment.pk}/").content.decode()
+    match = re.search(r'<dd id="plan-power-outcome">(.*?)</dd>', page, re.S)
+    assert match, page
+    assert match.group(1) == expected

@@ -23,6 +23,7 @@ from carrefour.experiments.models import (
     Experiment,
     InterventionType,
     OutcomeDomain,
+    OutcomeKind,
     Publication,
     Randomization,
     Registration,
@@ -153,14 +154,16 @@ def _display(key: str, value: Any, experiment: Experiment, *, user: Any) -> Any:
             {**a, "name": pick({"en": a["name_en"], "fr": a["name_fr"]}), "share": int(a["allocation"]) / total}
             for a in value
         ]
+    kinds = dict(OutcomeKind.choices)  # the stored value ("binary") is not what people read
     if key == "outcomes":
-        kinds = {"binary": _("Binary (yes/no)"), "continuous": _("Continuous")}
         return [
             {**o, "label": pick({"en": o["label_en"], "fr": o["label_fr"]}), "kind_label": kinds.get(o["kind"], o["kind"])}
             for o in value
         ]
     if key == "design":
         return {**value, "adjust_label": experiment.get_adjust_display()}
+    if key == "power" and isinstance(value, dict):
+        return {**value, "outcome_label": kinds.get(value.get("outcome"), value.get("outcome"))}
     return value
 
 
