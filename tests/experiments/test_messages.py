@@ -186,3 +186,15 @@ def test_the_plan_names_the_power_calculation_outcome_type_in_the_reader_languag
     match = re.search(r'<dd id="plan-power-outcome">(.*?)</dd>', page, re.S)
     assert match, page
     assert match.group(1) == expected
+
+
+@pytest.mark.parametrize(("language", "low", "high"), [("en", "0.199", "0.463"), ("fr", "0,199", "0,463")])
+def test_forest_plot_labels_round_their_numbers(language, low, high):
+    from carrefour.experiments import charts
+
+    rows = [{"label": "Letter", "estimate": 0.33071, "ci_low": 0.19889, "ci_high": 0.46258, "weight": 1.0}]
+    with translation.override(language):
+        svg = str(charts.forest_plot(rows=rows, title="Effects", description="d", axis_label="a", decimals=3))
+    numbers = "0,331" if language == "fr" else "0.331"
+    assert f"{numbers} [{low}; {high}]" in svg
+    assert "0.198" not in svg and "0,198" not in svg and "0.462" not in svg and "0,462" not in svg

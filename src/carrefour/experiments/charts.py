@@ -10,9 +10,11 @@ from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from carrefour.core.numbers import format_number
+
 
 def _fmt(value: float, decimals: int = 3) -> str:
-    return number_format(value, decimal_pos=decimals, use_l10n=True)
+    return format_number(value, decimals)  # correctly rounded (number_format truncates: 0.19889 → 0.198)
 
 
 def _short(text: str, limit: int) -> str:
