@@ -94,3 +94,73 @@ def test_import_page_shows_the_rejection_report(client, world):
     response = client.post(url, {"file": SimpleUploadedFile("initiatives.csv", GOOD.encode(), "text/csv")})
     assert response.status_code == 302
     assert Initiative.objects.count() == before + 2
+
+
+# What spreadsheets write: French Excel separates with semicolons, in Windows-1252 or UTF-8 with a BOM.
+
+SEMICOLON = (
+    HEADER.replace(",", ";")
+    + "Tell Us Once, for moves;Dites-le-nous une fois, pour les déménagements;;;on;\"bc;ns\";"
+      "Services axés sur le client;enhancement,mission;design;on_track;2018-01-01;;\n"
+)
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "utf-8-sig", "utf-8"])
+def test_a_semicolon_separated_file_is_read_in_windows_or_utf8_encoding(world, encoding):
+    created = services.initiatives_import_csv(table=world.table, actor=world.secretary,
+                                              content=SEMICOLON.encode(encoding))
+    assert [i.title_en for i in created] == ["Tell Us Once, for moves"]
+    moves = created[0]
+    assert moves.title_fr == "Dites-le-nous une fois, pour les déménagements"
+    assert moves.priority.title_en == "Client-Centric Services"
+    assert sorted(moves.partner_jurisdictions.values_list("code", flat=True)) == ["bc", "ns"]
+    assert sorted(moves.facets.values_list("code", flat=True)) == ["enhancement", "mission"]
+
+
+def test_a_tab_separated_file_is_read(world):
+    content = HEADER.replace(",", "\t") + "Tabbed, pilot\tProjet\t\t\ton\t\t\t\tidea\ton_track\t\t\t\n"
+    created = services.initiatives_import_csv(table=world.table, actor=world.secretary, content=content.encode())
+    assert [i.title_en for i in created] == ["Tabbed, pilot"]
+
+
+@pytest.mark.parametrize(("lang", "message"), [
+    ("en", "neither UTF-8 nor Windows-1252"),
+    ("fr", "ni en UTF-8 ni en Windows-1252"),
+])
+def test_a_file_in_neither_encoding_is_refused_with_a_clear_message(client, world, lang, message):
+    client.force_login(world.secretary)
+    # 0x81 and 0x8d are undefined in Windows-1252 and invalid alone in UTF-8.
+    content = HEADER.encode() + b"Bad \x81\x8d bytes,,,,on,,,,,,,,\n"
+    response = client.post(f"/{lang}/portfolio/tables/{world.table.slug}/import/",
+                           {"file": SimpleUploadedFile("initiatives.csv", content, "text/csv")})
+    errors = response.context["form"].errors["file"]
+    assert [e for e in errors if message in e]
+    assert not Initiative.objects.filter(title_en__startswith="Bad").exists()
+
+
+@pytest.mark.parametrize(("lang", "delimiter", "title"), [
+    ("en", ",", "Title in English (required)"),
+    ("fr", ";", "Titre en anglais (obligatoire)"),
+])
+def test_the_template_has_the_stable_columns_and_an_example_that_imports(client, world, lang, delimiter, title):
+    client.force_login(world.secretary)
+    page = client.get(f"/{lang}/portfolio/tables/{world.table.slug}/import/").content.decode()
+    url = f"/{lang}/portfolio/tables/{world.table.slug}/import/template.csv"
+    assert f'href="{url}"' in page
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    content = response.content
+    assert content.startswith(b"\xef\xbb\xbf")
+    header, example = content.decode("utf-8-sig").splitlines()
+    assert header.split(delimiter) == services.IMPORT_COLUMNS
+    assert example.split(delimiter)[0] == title
+    created = services.initiatives_import_csv(table=world.table, actor=world.secretary, content=content)
+    assert [i.title_en for i in created] == [title]
+    # The example names the table's first priority by its title in the page's language.
+    assert created[0].priority == world.priority
+    assert getattr(world.priority, f"title_{lang}") in example.split(delimiter)
+
+
+def test_the_template_is_for_the_tables_editors(client, world):
+    client.force_login(world.member)
+    assert client.get(f"/en/portfolio/tables/{world.table.slug}/import/template.csv").status_code == 403

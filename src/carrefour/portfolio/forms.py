@@ -252,7 +252,8 @@ class DecisionEditForm(_Versioned, DecisionForm):
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
-        help_text=_("UTF-8 CSV whose first line names the columns; see the columns below."),
+        help_text=_("A CSV file (UTF-8 or Windows, separated by commas, semicolons or tabs) whose first line "
+                    "names the columns; see the columns below."),
         widget=forms.FileInput(attrs={"accept": ".csv,text/csv"}),
     )
 

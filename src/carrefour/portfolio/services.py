@@ -452,6 +452,32 @@ def _parse_date(value: str, label: str, errors: list[str]) -> datetime.date | No
         return None
 
 
+IMPORT_DELIMITERS = (",", ";", "\t")
+
+
+def _decode_csv(content: bytes) -> str:
+    """UTF-8 (with or without Excel's byte order mark), else Windows-1252: what Excel writes as “CSV”
+    in French and English Windows."""
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ApplicationError(
+        _("The file is neither UTF-8 nor Windows-1252 text: in your spreadsheet, save it as “CSV UTF-8” and "
+          "try again."), field="file")
+
+
+def _sniff_delimiter(content: str) -> str:
+    """The separator of the header line: comma, semicolon (French Excel's default) or tab.
+
+    Only the header is read: column names never hold a separator, while titles and summaries may."""
+    header = content.split("\n", 1)[0]
+    counts = {d: header.count(d) for d in IMPORT_DELIMITERS}
+    best = max(IMPORT_DELIMITERS, key=lambda d: counts[d])  # the first listed wins a tie
+    return best if counts[best] else ","
+
+
 def initiatives_import_csv(*, table: Table, actor: Any, content: str | bytes) -> list[Initiative]:
     """Create one initiative per row; any bad row rejects the whole file (nothing stored)."""
     from carrefour.directory.models import Jurisdiction
@@ -459,12 +485,9 @@ def initiatives_import_csv(*, table: Table, actor: Any, content: str | bytes) ->
     if not can_edit_table(actor, table):
         raise ApplicationError(_("Only the table's editors and secretariat can import initiatives."))
     if isinstance(content, bytes):
-        try:
-            content = content.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ApplicationError(_("The file is not UTF-8 text: save it as “CSV UTF-8” and try again."), field="file") from exc
+        content = _decode_csv(content)
     content = content.lstrip("\ufeff")
-    reader = csv.DictReader(io.StringIO(content))
+    reader = csv.DictReader(io.StringIO(content), delimiter=_sniff_delimiter(content))
     headers = [h.strip() for h in (reader.fieldnames or [])]
     missing = [c for c in REQUIRED_IMPORT_COLUMNS if c not in headers]
     if missing:

@@ -29,6 +29,7 @@ urlpatterns = [
     path("tables/<slug:slug>/meetings/new/", agenda.meeting_create, name="meeting_create"),
     path("tables/<slug:slug>/decisions/new/", agenda.decision_create, name="decision_create"),
     path("tables/<slug:slug>/import/", imports.initiative_import, name="import"),
+    path("tables/<slug:slug>/import/template.csv", imports.initiative_import_template, name="import_template"),
     path("tables/<slug:slug>/report/", progress.report, name="report"),
     path("tables/<slug:slug>/report/queue/", progress.report_request, name="report_request"),
     path("meetings/<int:pk>/edit/", agenda.meeting_edit, name="meeting_edit"),

@@ -34,6 +34,7 @@ from carrefour.portfolio.selectors.initiatives import (
 )
 from carrefour.portfolio.selectors.tables import (
     decision_qs,
+    import_template_rows,
     meeting_qs,
     priorities_for,
     priority_qs,
@@ -58,6 +59,7 @@ __all__ = [
     "decision_qs",
     "facet_by_code",
     "facet_list",
+    "import_template_rows",
     "facet_stage_matrix",
     "initiative_by_request_token",
     "initiative_deleted_get",

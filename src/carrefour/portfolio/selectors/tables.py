@@ -111,3 +111,33 @@ def table_deleted_records(*, table: Table) -> dict[str, Any]:
 
 def progress_report_get(*, pk: int) -> ProgressReport | None:
     return ProgressReport.objects.select_related("table").filter(pk=pk).first()
+
+
+def import_template_rows(*, table: Table, user: Any) -> list[list[str]]:
+    """The import file's header (the stable column names) and one example row that imports as is:
+    its words in the reader's language, its codes and priority taken from this table."""
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    from carrefour.portfolio.models import Facet, Stage, Status
+    from carrefour.portfolio.services import IMPORT_COLUMNS
+
+    jurisdictions = [j.code for j in table.member_jurisdictions.order_by("sort_order", "code")[:3]]
+    lead = jurisdictions[0] if jurisdictions else (user.jurisdiction.code if user.jurisdiction_id else "ca")
+    priority = table_priorities(table=table, user=user).filter(deleted_at__isnull=True).order_by("sort_order", "pk").first()
+    example = {
+        "title_en": _("Title in English (required)"),
+        "title_fr": _("Title in French"),
+        "summary_en": _("A few sentences in English on what the initiative does and for whom."),
+        "summary_fr": _("A few sentences in French on what the initiative does and for whom."),
+        "lead_jurisdiction": lead,
+        "partner_jurisdictions": ";".join(jurisdictions[1:]),
+        "priority": str(priority.title) if priority else "",
+        "facets": ";".join(Facet.objects.order_by("sort_order", "pk").values_list("code", flat=True)[:2]),
+        "stage": Stage.IDEA,
+        "status": Status.ON_TRACK,
+        "start_date": timezone.localdate().isoformat(),
+        "end_date": "",
+        "commitments": _("The commitments it serves, in words (optional)."),
+    }
+    return [list(IMPORT_COLUMNS), [str(example[c]) for c in IMPORT_COLUMNS]]
