@@ -237,7 +237,7 @@ def test_reminders_go_to_those_who_have_not_endorsed_at_most_weekly(setup, djang
     invitation = d.invitations.get(jurisdiction=qc)
     assert (invitation.reminded_at, invitation.reminders) == (later, 1)
     assert [m.to for m in mailoutbox] == [[qc_signatory.email]]
-    assert mailoutbox[0].subject.startswith("Rappel : invitation à approuver")
+    assert mailoutbox[0].subject.startswith("Rappel\u00a0: invitation à approuver\u00a0: ")
     assert "A reminder: this invitation was first sent on" in mailoutbox[0].body
     entry = AuditEntry.objects.filter(object_id=str(d.pk), action="event").first()
     assert entry.changes == {"reminded": ["qc-r"]}

@@ -171,5 +171,5 @@ def test_secretariat_reminds_through_the_page_and_sees_when(client, secretariat_
         created_at=datetime.datetime(2026, 1, 5, 17, tzinfo=datetime.UTC))
     response = client.post(url.replace("/en/", "/fr/"), follow=True)
     page = response.content.decode()
-    assert "Un rappel a été envoyé aux signataires de l&#x27;administration suivante : Yukon." in page
+    assert "Un rappel a été envoyé aux signataires de l&#x27;administration suivante\u00a0: Yukon." in page
     assert "Invitée le 5 janvier 2026" in page and "Rappel envoyé le" in page
