@@ -115,7 +115,7 @@ def test_report_a_problem_without_javascript_in_french(browser, live_server, dir
         assert page.locator("summary").inner_text() == "Signaler un problème ou une erreur sur cette page"
         _report(page, kinds=["spelling", "outdated"], details="« Colege » est mal écrit.")
         page.wait_for_url(re.compile(r"/fr/directory/organizations/\?kind=academic$"))
-        assert page.locator(".cf-messages").inner_text().strip() == "Merci de votre aide! Vous ne recevrez pas de réponse."
+        assert page.locator(".cf-messages").inner_text().strip() == "Merci de votre aide\u00a0! Vous ne recevrez pas de réponse."
         report = ProblemReport.objects.get()
         assert (report.page_url, report.page_title, report.language) == (
             "/fr/directory/organizations/?kind=academic", "Organisations", "fr")

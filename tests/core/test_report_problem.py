@@ -53,7 +53,7 @@ def test_every_page_carries_the_form_with_its_address_and_title(db, path, title)
 @pytest.mark.parametrize(
     ("lang", "thanks"),
     [("en", "Thank you for your help! You will not receive a reply."),
-     ("fr", "Merci de votre aide! Vous ne recevrez pas de réponse.")],
+     ("fr", "Merci de votre aide\u00a0! Vous ne recevrez pas de réponse.")],
 )
 def test_a_report_is_stored_and_the_person_returns_to_the_page(db, lang, thanks):
     page = f"/{lang}/directory/organizations/?kind=academic"

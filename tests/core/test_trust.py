@@ -49,7 +49,7 @@ def test_each_trust_page_has_one_plain_heading_its_content_and_a_contact(lang):
         missing = [p for p in phrases if p not in page]
         assert not missing, (url, missing)
         assert 'href="mailto:privacy@carrefour.example"' in page
-        assert ("Last revised: " if lang == "en" else "Dernière révision : ") in page
+        assert ("Last revised: " if lang == "en" else "Dernière révision\u00a0: ") in page
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
