@@ -38,6 +38,11 @@ def _session(browser, base_url, email, lang):
     return context, page
 
 
+def _french(page) -> str:
+    """The page's HTML with French non-breaking spaces ("Merci\u00a0:", serialized as &nbsp;) read as spaces."""
+    return page.content().replace("&nbsp;", " ").replace("\u00a0", " ")
+
+
 def _submit(form) -> None:
     form.locator('gcds-button[type="submit"], button[type="submit"]').first.click()
 
@@ -71,7 +76,7 @@ def test_comment_moderate_publish_and_compare(page, browser, demo):
         citizen.fill("textarea[name=body]", FRENCH_COMMENT)
         _submit(citizen.locator("form[action$='/comment/']"))
         citizen.wait_for_url(re.compile(r"/fr/consultations/oecd-draft-declaration/#comment-\d+$"))
-        assert "Merci : votre commentaire a été publié." in citizen.content()
+        assert "Merci : votre commentaire a été publié." in _french(citizen)
         comment = Comment.objects.get(body=FRENCH_COMMENT)
         assert (comment.language, comment.category, comment.paragraph.position) == ("fr", "terminology", 6)
         assert citizen.locator(f"#comment-{comment.pk}").inner_text().count("Citoyen") == 1
@@ -155,7 +160,7 @@ def test_comment_moderate_publish_and_compare(page, browser, demo):
         assert "Declaration on Service (mock-up): version 2" in moderator.content()
         assert_accessible(moderator, "whats-new-en")
         moderator.goto(base + "/fr/whats-new/?kind=declarations")
-        assert "Déclaration sur le service (maquette) : version 2" in moderator.content()
+        assert "Déclaration sur le service (maquette) : version 2" in _french(moderator)
         assert_accessible(moderator, "whats-new-fr")
     finally:
         context.close()
@@ -231,7 +236,7 @@ def test_secretariat_invites_and_a_signatory_endorses(page, browser, demo):
         signatory.fill("input[name=signatory_title_fr]", "Secrétaire du Conseil des ministres")
         with signatory.expect_navigation():
             _submit(signatory.locator("form[action$='/endorse/']"))
-        assert "Merci : l'approbation a été enregistrée." in signatory.content()
+        assert "Merci : l'approbation a été enregistrée." in _french(signatory)
         assert "1 administration invitée avait approuvé la déclaration" in signatory.content()
     finally:
         context.close()
