@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from django import forms
 from django.template import Context, Template
 from django.test import Client
+from django.urls import reverse
 from django.utils import translation
 
 from carrefour.core.templatetags.carrefour import gcds_field, native_field
@@ -85,3 +87,36 @@ def test_pages_hide_the_components_when_scripting_is_off_and_offer_native_forms(
     noscripts = "".join(re.findall(r"<noscript>(.*?)</noscript>", page, re.S))
     assert '<select id="id_kind" name="kind">' in noscripts
     assert '<button type="submit" class="cf-button">' in noscripts
+
+
+def test_the_native_submit_keeps_the_name_value_and_role_the_server_and_the_eye_read():
+    html = Template(
+        '{% load carrefour %}{% gcds_submit "Save" name="save" value="1" %}{% gcds_submit "Remind" button_role="secondary" %}'
+    ).render(Context())
+    assert re.findall(r"<noscript>(.*?)</noscript>", html) == [
+        '<button type="submit" class="cf-button" name="save" value="1">Save</button>',
+        '<button type="submit" class="cf-button-secondary">Remind</button>',
+    ]
+    assert '<gcds-button type="submit" class="cf-has-fallback" button-role="secondary">Remind</gcds-button>' in html
+
+
+@pytest.mark.parametrize("url_name", ["portfolio:index", "experiments:index", "experiments:what_works"])
+def test_domain_filter_forms_can_be_submitted_without_javascript(db, url_name):
+    page = Client().get(reverse(url_name)).content.decode()
+    (form,) = re.findall(r'<form method="get" class="cf-filters".*?</form>', page, re.S)
+    assert re.search(r'<noscript><button type="submit" class="cf-button">[^<]+</button></noscript>', form)
+
+
+def test_no_template_writes_a_submit_button_without_its_native_fallback():
+    """A bare <gcds-button type="submit"> is dead without JavaScript: templates use {% gcds_submit %}."""
+    src = Path(__file__).resolve().parents[2] / "src" / "carrefour"
+    templates = sorted(src.glob("*/templates/**/*.html"))
+    apps = {path.relative_to(src).parts[0] for path in templates}
+    assert {"core", "directory", "declarations", "consultations", "portfolio", "experiments"} <= apps
+    offenders = [
+        f"{path.relative_to(src)}: {tag}"
+        for path in templates
+        for tag in re.findall(r"<gcds-button\b[^>]*>", path.read_text(encoding="utf-8"))
+        if re.search(r"""\btype\s*=\s*["']?submit""", tag)
+    ]
+    assert offenders == []

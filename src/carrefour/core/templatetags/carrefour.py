@@ -229,9 +229,11 @@ def _required_mark(bound: forms.BoundField) -> SafeString:
 def gcds_submit(label: Any, **extra: Any) -> SafeString:
     """A submit button: the design system's, and a native one for pages read without JavaScript."""
     attrs = {k.replace("_", "-"): v for k, v in extra.items()}
+    # The native button carries what the server reads (name, value, form) and looks like its role.
+    native_class = "cf-button-secondary" if attrs.get("button-role") == "secondary" else "cf-button"
     return format_html(
-        '<gcds-button type="submit" class="cf-has-fallback"{}>{}</gcds-button><noscript><button type="submit" class="cf-button"{}>{}</button></noscript>',
-        _attrs(attrs), label, _attrs({k: v for k, v in attrs.items() if k in ("name", "value", "form")}), label,
+        '<gcds-button type="submit" class="cf-has-fallback"{}>{}</gcds-button><noscript><button type="submit" class="{}"{}>{}</button></noscript>',
+        _attrs(attrs), label, native_class, _attrs({k: v for k, v in attrs.items() if k in ("name", "value", "form")}), label,
     )
 
 
