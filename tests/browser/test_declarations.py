@@ -8,6 +8,8 @@ import re
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
+from django.utils.translation import ngettext
 
 from carrefour.directory.demo import DEMO_PASSWORD
 from tests.browser.conftest import assert_accessible
@@ -216,7 +218,15 @@ def test_secretariat_invites_and_a_signatory_endorses(page, browser, demo):
         with secretariat.expect_navigation():
             _submit(secretariat.locator("form[action$='/invite/']"))
         assert "The jurisdictions were invited to endorse." in secretariat.content()
-        assert "The invited jurisdiction has not endorsed yet." in secretariat.content()
+        # The page's own plural form for as many invited jurisdictions as the board counts (detail.html).
+        from carrefour.declarations.selectors import endorsement_board
+
+        board = endorsement_board(declaration=Declaration.objects.get(slug="declaration-on-service"))
+        assert board["endorsed"] == 0 and board["total"] > 0
+        with translation.override("en"):
+            none_yet = ngettext("The invited jurisdiction has not endorsed yet.",
+                                "None of the %(n)s invited jurisdictions has endorsed yet.", board["total"])
+        assert none_yet % {"n": board["total"]} in secretariat.content()
         assert "Invited on" in secretariat.content()
         assert_accessible(secretariat, "endorsement-invited-en")
         with secretariat.expect_navigation():  # the same address again: wait for the new page, not the old one
