@@ -18,7 +18,7 @@ def test_list_and_detail_respect_visibility(client, django_assert_max_num_querie
         CommitmentFactory(declaration=DeclarationFactory())
     private = DeclarationFactory(visibility="private", slug="secret")
     with django_assert_max_num_queries(3):
-        data = client.get("/api/declarations/").json()
+        data = client.get("/api/declarations/").json()["items"]
     assert len(data) == 4 and "secret" not in {d["slug"] for d in data}
     assert client.get(f"/api/declarations/{private.slug}/").status_code == 404
     slug = data[0]["slug"]
@@ -35,10 +35,10 @@ def test_commitment_work_lists_visible_records_only(client):
     services.commitment_links_set(actor=owner, target=public, commitments=[commitment])
     services.commitment_links_set(actor=owner, target=private, commitments=[commitment])
     url = f"/api/declarations/{commitment.declaration.slug}/commitments/{commitment.number}/work/"
-    assert [(w["kind"], w["jurisdiction"]) for w in client.get(url).json()] == [("team", "nb-a")]
-    assert len(client.get(url + "?months=12").json()) == 1
+    assert [(w["kind"], w["jurisdiction"]) for w in client.get(url).json()["items"]] == [("team", "nb-a")]
+    assert client.get(url + "?months=12").json()["count"] == 1
     client.force_login(owner)
-    assert len(client.get(url).json()) == 2
+    assert client.get(url).json()["count"] == 2
 
 
 def test_index_exports_csv_and_json(client):

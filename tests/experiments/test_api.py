@@ -10,12 +10,12 @@ from django.utils import timezone
 
 from carrefour.experiments import plan as plan_module
 from carrefour.experiments import services
-from tests.experiments.factories import make_experiment, outcomes_csv
+from tests.experiments.factories import make_experiment, outcomes_csv, upload_checked
 
 
 def _publish(owner, team, **kwargs):
     experiment = make_experiment(owner, team=team, register=True, **kwargs)
-    dataset = services.dataset_upload(experiment=experiment, actor=owner, file=outcomes_csv())
+    dataset = upload_checked(experiment=experiment, actor=owner, file=outcomes_csv())
     analysis = services.analysis_run(
         analysis_id=services.analysis_request(experiment=experiment, actor=owner, dataset=dataset, enqueue=False).pk
     )
@@ -26,9 +26,9 @@ def _publish(owner, team, **kwargs):
 def test_list_follows_visibility(owner, team, client):
     make_experiment(owner, team=team, title_en="Open")
     make_experiment(owner, team=team, title_en="Closed", visibility="private")
-    assert [e["title_en"] for e in client.get("/api/experiments/").json()] == ["Open"]
+    assert [e["title_en"] for e in client.get("/api/experiments/").json()["items"]] == ["Open"]
     client.force_login(owner)
-    assert {e["title_en"] for e in client.get("/api/experiments/").json()} == {"Open", "Closed"}
+    assert {e["title_en"] for e in client.get("/api/experiments/").json()["items"]} == {"Open", "Closed"}
 
 
 def test_detail_gives_the_registered_document_and_suppressed_results(owner, team, client):
@@ -52,7 +52,7 @@ def test_embargo_hides_the_document(owner, team, client):
 
 def test_what_works_pools(owner, team, client):
     a, b = _publish(owner, team), _publish(owner, team)
-    groups = client.get("/api/experiments/what-works/").json()
+    groups = client.get("/api/experiments/what-works/").json()["items"]
     assert sorted(groups[0]["studies"]) == sorted([a.pk, b.pk])
     assert groups[0]["meta"]["k"] == 2
     assert json.dumps(groups)

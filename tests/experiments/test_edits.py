@@ -138,7 +138,7 @@ def test_a_public_experiment_hides_a_private_initiative_from_other_readers(linke
         assert "Confidential pilot" not in _export(client, "csv")
         rows = json.loads(_export(client, "json"))["results"]
         assert [(r["id"], r["initiative_en"]) for r in rows] == [(experiment.pk, None)]
-        listed = client.get("/api/experiments/").json()
+        listed = client.get("/api/experiments/").json()["items"]
         assert [(e["id"], e["initiative"]) for e in listed] == [(experiment.pk, None)]
         assert client.get(f"/api/experiments/{experiment.pk}/").json()["initiative"] is None
 

@@ -93,7 +93,7 @@ def test_exports_leave_hidden_table_and_priority_empty(client, hidden):
 
 def test_api_leaves_hidden_table_and_priority_empty(client, hidden):
     initiative = hidden.extra["hidden_initiative"]
-    listed = _row(client.get("/api/portfolio/initiatives/").json(), "id", initiative.pk)
+    listed = _row(client.get("/api/portfolio/initiatives/").json()["items"], "id", initiative.pk)
     detail = client.get(f"/api/portfolio/initiatives/{initiative.pk}/").json()
     for data in (listed, detail):
         assert data["table"] is None and data["priority"] is None

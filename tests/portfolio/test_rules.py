@@ -134,23 +134,6 @@ def _form_data(initiative: Initiative, **changes) -> dict:
     return data
 
 
-def test_edit_conflict_page_shows_what_changed_and_keeps_their_save(client, world):
-    initiative = world.initiative
-    stale = _form_data(initiative, summary_en="My summary")
-    client.force_login(world.secretary)
-    url = f"/en/portfolio/initiatives/{initiative.pk}/edit/"
-    assert client.post(url, _form_data(initiative, status="blocked")).status_code == 302
-    response = client.post(url, stale)
-    assert response.status_code == 409
-    html = response.content.decode()
-    assert "Someone else changed this record" in html
-    # The field label and both values are listed.
-    assert '<th scope="row">status</th>' in html
-    assert '<del class="cf-diff-del">on_track</del>' in html and '<ins class="cf-diff-ins">blocked</ins>' in html
-    initiative.refresh_from_db()
-    assert initiative.status == "blocked" and initiative.summary_en == ""
-
-
 # Validation ------------------------------------------------------------------------------------
 
 

@@ -3,29 +3,35 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.errors import ValidationError
 
+from carrefour.core.api import PAGINATION_DOC, problem_response
 from carrefour.core.domains import add_api_routers
 from carrefour.core.exceptions import ApplicationError
 
 api = NinjaAPI(
     title="Carrefour API",
     version="1",
-    description="Public records of Carrefour, filtered by the same visibility rule as the pages.",
+    description="Public records of Carrefour, filtered by the same visibility rule as the pages.\n\n" + PAGINATION_DOC,
     urls_namespace="api",
 )
 
 
 @api.exception_handler(ApplicationError)
 def _application_error(request: HttpRequest, exc: ApplicationError):
-    """RFC 7807 problem+json for every rule a request breaks."""
-    response = api.create_response(
-        request,
-        {"type": "about:blank", "title": str(exc), "status": 400, "detail": str(exc), "field": exc.field},
-        status=400,
-    )
-    response["Content-Type"] = "application/problem+json"
-    return response
+    """RFC 7807 problem+json for every rule a request breaks (400 unless the error says otherwise)."""
+    return problem_response(exc)
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request: HttpRequest, exc: ValidationError):
+    """A parameter of the wrong type is a problem+json too (422, each error listed)."""
+    error = ApplicationError(_("Some of the request’s parameters are not valid."))
+    errors = [{"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))}
+              for e in exc.errors]
+    return problem_response(error, status=422, errors=errors)
 
 
 add_api_routers(api)

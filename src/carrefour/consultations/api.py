@@ -6,8 +6,10 @@ import datetime
 
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema
+from ninja.pagination import paginate
 
 from carrefour.consultations import selectors
+from carrefour.core.api import Pagination, each, url_maker
 
 router = Router(tags=["consultations"])
 
@@ -36,23 +38,23 @@ class CommentOut(Schema):
 
 
 @router.get("/", response=list[ConsultationOut])
+@paginate(Pagination)
 def consultation_list(request: HttpRequest):
-    return [
-        {"slug": c.slug, "title_en": c.title_en, "title_fr": c.title_fr, "opens_at": c.opens_at,
-         "closes_at": c.closes_at, "phase": c.phase, "comments": c.comment_count, "url": c.get_absolute_url()}
-        for c in selectors.consultation_list(user=request.user)
-    ]
+    """Consultations you may see, the latest to open first."""
+    url = url_maker("consultations:detail", "slug")
+    return each(selectors.consultation_list(user=request.user), lambda c: {
+        "slug": c.slug, "title_en": c.title_en, "title_fr": c.title_fr, "opens_at": c.opens_at,
+        "closes_at": c.closes_at, "phase": c.phase, "comments": c.comment_count, "url": url(c.slug)})
 
 
 @router.get("/{slug}/comments/", response=list[CommentOut])
+@paginate(Pagination)
 def consultation_comments(request: HttpRequest, slug: str):
     """Visible comments; no names, emails or addresses (the commenter's kind only)."""
     consultation = selectors.consultation_get(user=request.user, slug=slug)
     if consultation is None:
         raise Http404
-    return [
-        {"id": c.pk, "reply_to": c.parent_id, "paragraph": c.paragraph.position if c.paragraph else None,
-         "category": c.category, "language": c.language, "commenter_kind": c.author_kind, "body": c.body,
-         "supports": c.support_count, "created_at": c.created_at}
-        for c in selectors.comments_for_export(consultation=consultation)
-    ]
+    return each(selectors.comments_for_export(consultation=consultation), lambda c: {
+        "id": c.pk, "reply_to": c.parent_id, "paragraph": c.paragraph.position if c.paragraph else None,
+        "category": c.category, "language": c.language, "commenter_kind": c.author_kind, "body": c.body,
+        "supports": c.support_count, "created_at": c.created_at})

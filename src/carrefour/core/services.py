@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import decimal
 import uuid
@@ -160,6 +161,105 @@ def model_update(
     changes.update(m2m_changes)
     audit_log(instance=instance, actor=actor, action=AuditEntry.Action.UPDATE, changes=changes, note=note)
     return instance, True
+
+
+@dataclasses.dataclass(frozen=True)
+class MergedUpdate:
+    """What `model_update_merged` did: the fields others changed meanwhile that were kept as they
+    saved them (`kept`, empty when there was nothing to merge), and the fields this edit changed
+    (`saved`; every field given when no one else saved in between)."""
+
+    instance: Any
+    changed: bool
+    kept: tuple[str, ...] = ()
+    saved: tuple[str, ...] = ()
+
+    @property
+    def merged(self) -> bool:
+        return bool(self.kept)
+
+
+def _comparable(field: Any, value: Any) -> Any:
+    if field.many_to_many:
+        return sorted(_json_value(v) for v in value)
+    return _json_value(value)
+
+
+@transaction.atomic
+def model_update_merged(
+    *,
+    instance: M,
+    actor: Any,
+    data: dict[str, Any],
+    m2m: dict[str, Any] | None = None,
+    expected_version: int | None = None,
+    note: str = "",
+) -> MergedUpdate:
+    """Like `model_update`, but a save made by someone else since `expected_version` is merged:
+    the fields they changed and this edit did not keep their value, the others take this edit's.
+
+    `data` and `m2m` hold the whole form (changed or not); what this edit changed is what differs
+    from the record at `expected_version` (read back from the audit trail). Only when both changed
+    the same field to different values is the save refused: `EditConflict` then carries, besides
+    `changes`, `conflicts` ([{"field", "theirs", "mine"}], JSON values), `kept` ({field: their
+    value} for the fields only they changed: a form sent again should hold them) and the current
+    `version` (a form sent again with it overwrites theirs). Nothing is saved in that case.
+    """
+    model = type(instance)
+    has_version = any(f.name == "version" for f in model._meta.concrete_fields)
+    if not has_version or expected_version is None:
+        saved, changed = model_update(instance=instance, actor=actor, data=data, m2m=m2m, note=note)
+        return MergedUpdate(instance=saved, changed=changed, saved=(*data, *(m2m or {})))
+    current = model._default_manager.select_for_update().get(pk=instance.pk)
+    if current.version == expected_version:
+        saved, changed = model_update(instance=instance, actor=actor, data=data, m2m=m2m,
+                                      expected_version=expected_version, note=note)
+        return MergedUpdate(instance=saved, changed=changed, saved=(*data, *(m2m or {})))
+    entries = _changes_since(instance, expected_version)
+    theirs: dict[str, list[Any]] = {}  # field → [value at expected_version, value now]
+    for entry in entries:
+        for name, values in (entry.get("changes") or {}).items():
+            old, new = (list(values) + [None, None])[:2] if isinstance(values, list) else (None, values)
+            theirs[name] = [theirs[name][0] if name in theirs else old, new]
+    if "deleted_at" in theirs:
+        raise EditConflict(_("This record was already deleted."),
+                           extra={"changes": entries, "conflicts": [], "version": current.version})
+    instance.refresh_from_db()
+    mine_data: dict[str, Any] = {}
+    mine_m2m: dict[str, Any] = {}
+    kept: list[str] = []
+    kept_values: dict[str, Any] = {}
+    changed_here: list[str] = []
+    conflicts: list[dict[str, Any]] = []
+    for name, value in [*data.items(), *(m2m or {}).items()]:
+        field = model._meta.get_field(name)
+        mine = _comparable(field, value)
+        if field.many_to_many:
+            now = sorted(getattr(instance, name).values_list("pk", flat=True))
+        else:
+            now = field_value(instance, field)
+        base = theirs[name][0] if name in theirs else now
+        if name in theirs and mine == base:
+            kept.append(name)  # they changed it, this edit did not: theirs stays
+            kept_values[name] = now
+            continue
+        if mine != base:
+            changed_here.append(name)
+        if name in theirs and mine != now:
+            conflicts.append({"field": name, "theirs": now, "mine": mine})
+        (mine_m2m if field.many_to_many else mine_data)[name] = value
+    if conflicts:
+        raise EditConflict(
+            _(
+                "Someone else saved this record while you were editing it (your version %(mine)s, "
+                "now version %(theirs)s). Your changes were not saved: review their changes below "
+                "and make yours again."
+            )
+            % {"mine": expected_version, "theirs": current.version},
+            extra={"changes": entries, "conflicts": conflicts, "kept": kept_values, "version": current.version},
+        )
+    saved, changed = model_update(instance=instance, actor=actor, data=mine_data, m2m=mine_m2m or None, note=note)
+    return MergedUpdate(instance=saved, changed=changed, kept=tuple(kept), saved=tuple(changed_here))
 
 
 def _changes_since(instance: models.Model, version: int) -> list[dict[str, Any]]:

@@ -6,7 +6,9 @@ import datetime
 
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema
+from ninja.pagination import paginate
 
+from carrefour.core.api import Pagination, each, url_maker
 from carrefour.declarations import selectors
 
 router = Router(tags=["declarations"])
@@ -56,14 +58,17 @@ class WorkOut(Schema):
     url: str
 
 
-def _declaration(d) -> dict:
+def _declaration(d, url=None) -> dict:
     return {"slug": d.slug, "title_en": d.title_en, "title_fr": d.title_fr, "status": d.status,
-            "adopted_on": d.adopted_on, "url": d.get_absolute_url()}
+            "adopted_on": d.adopted_on, "url": url(d.slug) if url else d.get_absolute_url()}
 
 
 @router.get("/", response=list[DeclarationOut])
+@paginate(Pagination)
 def declaration_list(request: HttpRequest):
-    return [_declaration(d) for d in selectors.declaration_list(user=request.user)]
+    """Declarations you may see."""
+    url = url_maker("declarations:detail", "slug")
+    return each(selectors.declaration_list(user=request.user), lambda d: _declaration(d, url))
 
 
 @router.get("/{slug}/", response=DeclarationDetailOut)
@@ -88,6 +93,7 @@ def declaration_detail(request: HttpRequest, slug: str):
 
 
 @router.get("/{slug}/commitments/{number}/work/", response=list[WorkOut])
+@paginate(Pagination)
 def commitment_work(request: HttpRequest, slug: str, number: int, months: int | None = None):
     """The records serving one commitment that you may see; `months=12` for the last year only (1 to 1200)."""
     since = selectors.work_since(months=months)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema
+from ninja.pagination import paginate
 
+from carrefour.core.api import Pagination, each, url_maker
 from carrefour.core.visibility import can_edit
 from carrefour.experiments import selectors
 
@@ -78,7 +81,7 @@ class PooledOut(Schema):
     meta: dict[str, Any] | None
 
 
-def _experiment(e) -> dict[str, Any]:
+def _experiment(e, urls: dict[str, Callable[[int], str]] | None = None) -> dict[str, Any]:
     registration = e.registration if e.is_registered else None
     return {
         "id": e.pk,
@@ -88,7 +91,7 @@ def _experiment(e) -> dict[str, Any]:
         # Read through the selector's visibility rule: None when the reader may not see it.
         "initiative": None if e.initiative is None else {
             "id": e.initiative.pk, "title_en": e.initiative.title_en, "title_fr": e.initiative.title_fr,
-            "url": e.initiative.get_absolute_url(),
+            "url": urls["initiative"](e.initiative.pk) if urls else e.initiative.get_absolute_url(),
         },
         "intervention_type": e.intervention_type,
         "outcome_domain": e.outcome_domain,
@@ -96,18 +99,23 @@ def _experiment(e) -> dict[str, Any]:
         "registered_at": registration.registered_at if registration else None,
         "registration_sha256": registration.sha256 if registration else None,
         "verdict": e.publication.verdict if e.is_published else None,
-        "url": e.get_absolute_url(),
+        "url": urls["experiment"](e.pk) if urls else e.get_absolute_url(),
     }
 
 
 @router.get("/", response=list[ExperimentOut])
+@paginate(Pagination)
 def experiment_list(request: HttpRequest):
-    return [_experiment(e) for e in selectors.experiment_list(user=request.user)]
+    """Experiments you may see, newest first."""
+    urls = {"experiment": url_maker("experiments:detail", "pk"), "initiative": url_maker("portfolio:initiative", "pk")}
+    return each(selectors.experiment_list(user=request.user), lambda e: _experiment(e, urls))
 
 
 @router.get("/what-works/", response=list[PooledOut])
+@paginate(Pagination)
 def what_works(request: HttpRequest):
-    return [
+    """Published results pooled by intervention type × outcome domain (× outcome scale), as stored."""
+    return each(selectors.evidence_group_list(user=request.user), page=lambda groups: [
         {
             "intervention_type": g["intervention_type"],
             "outcome_domain": g["outcome_domain"],
@@ -115,8 +123,8 @@ def what_works(request: HttpRequest):
             "studies": [p.experiment_id for p in g["studies"]],
             "meta": g["meta"],
         }
-        for g in selectors.evidence_groups(user=request.user)
-    ]
+        for g in selectors.evidence_group_views(groups=groups)
+    ])
 
 
 @router.get("/{pk}/", response=ExperimentDetailOut)

@@ -6,10 +6,13 @@ An initiative's table and priority are named only to those who may see them (Non
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema
+from ninja.pagination import paginate
 
+from carrefour.core.api import Pagination, each, url_maker
 from carrefour.portfolio import selectors
 
 router = Router(tags=["portfolio"])
@@ -45,18 +48,19 @@ class InitiativeDetailOut(InitiativeOut):
     achievements: list[AchievementOut]
 
 
-def _initiative(i) -> dict:
+def _initiative(i, url: Callable[[int], str] | None = None) -> dict:
     return {
         "id": i.pk, "title_en": i.title_en, "title_fr": i.title_fr, "summary_en": i.summary_en,
         "summary_fr": i.summary_fr, "lead_jurisdiction": i.jurisdiction.code,
         "partner_jurisdictions": [j.code for j in i.partner_jurisdictions.all()],
         "table": i.table.slug if i.table else None, "priority": i.priority.title_en if i.priority else None,
         "facets": [f.code for f in i.facets.all()], "stage": i.stage, "status": i.status,
-        "start_date": i.start_date, "end_date": i.end_date, "url": i.get_absolute_url(),
+        "start_date": i.start_date, "end_date": i.end_date, "url": url(i.pk) if url else i.get_absolute_url(),
     }
 
 
 @router.get("/initiatives/", response=list[InitiativeOut])
+@paginate(Pagination)
 def initiative_list(request: HttpRequest, jurisdiction: str | None = None, facet: str | None = None,
                     stage: str | None = None, status: str | None = None):
     """Visible initiatives; `jurisdiction` (a code) matches the lead or a partner, `facet` is a facet code."""
@@ -70,7 +74,8 @@ def initiative_list(request: HttpRequest, jurisdiction: str | None = None, facet
         if filters["facet"] is None:
             return []
     qs = selectors.with_related(selectors.initiative_list(user=request.user, **filters), user=request.user).order_by("pk")
-    return [_initiative(i) for i in qs]
+    url = url_maker("portfolio:initiative", "pk")
+    return each(qs, lambda i: _initiative(i, url))
 
 
 @router.get("/initiatives/{pk}/", response=InitiativeDetailOut)

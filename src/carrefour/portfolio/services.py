@@ -15,11 +15,13 @@ from django.utils.translation import gettext as _
 
 from carrefour.core.exceptions import ApplicationError
 from carrefour.core.services import (
+    MergedUpdate,
     audit_log,
     model_create,
     model_restore,
     model_soft_delete,
     model_update,
+    model_update_merged,
 )
 from carrefour.declarations import commitments as commitment_links
 from carrefour.portfolio.models import (
@@ -51,6 +53,13 @@ INITIATIVE_FIELDS = (
     "priority", "stage", "status", "commitments_text", "start_date", "end_date", "visibility", "team",
 )
 INITIATIVE_M2M = ("partner_jurisdictions", "partner_organizations", "facets")
+
+
+def _figures_changed() -> None:
+    """An initiative was added, changed, deleted or restored: the portfolio's cached counts are stale."""
+    from carrefour.portfolio.selectors import figures_invalidate
+
+    figures_invalidate()
 
 
 def _require(condition: bool, message: str) -> None:
@@ -293,17 +302,13 @@ def initiative_create(*, actor: Any, data: dict[str, Any], request_token: str = 
     if request_token and actor is not None and actor.is_authenticated:
         data["request_token"] = request_token[:64]
     initiative = model_create(model=Initiative, actor=actor, data=data, m2m=m2m)
+    _figures_changed()
     if commitments is not None:
         commitment_links.set_links(actor=actor, target=initiative, commitments=commitments)
     return initiative
 
 
-@transaction.atomic
-def initiative_update(*, initiative: Initiative, actor: Any, data: dict[str, Any],
-                      expected_version: int | None = None) -> Initiative:
-    if not can_edit_initiative(actor, initiative):
-        raise ApplicationError(_("You cannot edit this initiative: ask the table's secretariat or the lead jurisdiction."))
-    data, m2m, commitments = _split(data)
+def _initiative_update_check(*, initiative: Initiative, actor: Any, data: dict[str, Any], m2m: dict[str, Any]) -> None:
     merged = {"start_date": initiative.start_date, "end_date": initiative.end_date, **data}
     _check_dates(merged)
     _check_visible_choices(actor, {k: v for k, v in data.items()
@@ -314,10 +319,41 @@ def initiative_update(*, initiative: Initiative, actor: Any, data: dict[str, Any
         if not can_create_initiative(actor, table=new_table, jurisdiction_ids=_jurisdiction_ids(
                 {"jurisdiction": data.get("jurisdiction", initiative.jurisdiction)}, m2m)):
             raise ApplicationError(_("You cannot move this initiative to that table."), field="table")
+
+
+def _initiative_edit_start(*, initiative: Initiative, actor: Any, data: dict[str, Any]):
+    if not can_edit_initiative(actor, initiative):
+        raise ApplicationError(_("You cannot edit this initiative: ask the table's secretariat or the lead jurisdiction."))
+    data, m2m, commitments = _split(data)
+    _initiative_update_check(initiative=initiative, actor=actor, data=data, m2m=m2m)
+    return data, m2m, commitments
+
+
+@transaction.atomic
+def initiative_update(*, initiative: Initiative, actor: Any, data: dict[str, Any],
+                      expected_version: int | None = None) -> Initiative:
+    """Change an initiative; a save made by someone else since `expected_version` is refused."""
+    data, m2m, commitments = _initiative_edit_start(initiative=initiative, actor=actor, data=data)
     model_update(instance=initiative, actor=actor, data=data, m2m=m2m, expected_version=expected_version)
+    _figures_changed()
     if commitments is not None:
         commitment_links.set_links(actor=actor, target=initiative, commitments=commitments)
     return initiative
+
+
+@transaction.atomic
+def initiative_update_merged(*, initiative: Initiative, actor: Any, data: dict[str, Any],
+                             expected_version: int | None = None) -> MergedUpdate:
+    """Save the edit form (`data` holds every field it shows) over what others saved since
+    `expected_version`: their changes to fields this edit left alone are kept; the same field
+    changed both ways raises `EditConflict` with both values, and nothing is saved."""
+    data, m2m, commitments = _initiative_edit_start(initiative=initiative, actor=actor, data=data)
+    result = model_update_merged(instance=initiative, actor=actor, data=data, m2m=m2m,
+                                 expected_version=expected_version)
+    _figures_changed()
+    if commitments is not None:
+        commitment_links.set_links(actor=actor, target=initiative, commitments=commitments)
+    return result
 
 
 def initiative_link_add(*, initiative: Initiative, actor: Any, data: dict[str, Any]) -> InitiativeLink:
@@ -390,7 +426,9 @@ def initiative_delete(*, initiative: Initiative, actor: Any, reason: str = "") -
         raise ApplicationError(_("This initiative was already deleted."))
     if not can_edit_initiative(actor, initiative):
         raise ApplicationError(_("You cannot delete this initiative: ask the table's secretariat or the lead jurisdiction."))
-    return model_soft_delete(instance=initiative, actor=actor, reason=_reason(reason))
+    deleted = model_soft_delete(instance=initiative, actor=actor, reason=_reason(reason))
+    _figures_changed()
+    return deleted
 
 
 def initiative_restore(*, initiative: Initiative, actor: Any, reason: str = "") -> Initiative:
@@ -398,7 +436,9 @@ def initiative_restore(*, initiative: Initiative, actor: Any, reason: str = "") 
         raise ApplicationError(_("This initiative is not deleted."))
     if not can_restore_initiative(actor, initiative):
         raise ApplicationError(_("Only the table's secretariat or a platform administrator can restore initiatives."))
-    return model_restore(instance=initiative, actor=actor, reason=_reason(reason))
+    restored = model_restore(instance=initiative, actor=actor, reason=_reason(reason))
+    _figures_changed()
+    return restored
 
 
 def achievement_delete(*, achievement: Achievement, actor: Any, reason: str = "") -> Achievement:
@@ -571,6 +611,7 @@ def initiatives_import_csv(*, table: Table, actor: Any, content: str | bytes) ->
                     _("%(count)s row(s) were rejected; nothing was imported. Correct them and import the file again.")
                     % {"count": 1}, field="file", extra={"rows": [(number, [str(exc)])]}) from exc
         audit_log(instance=table, actor=actor, action="event", changes={"imported_initiatives": len(created)})
+        _figures_changed()
     return created
 
 

@@ -5,6 +5,7 @@ public initiative of a private table or priority shows neither (`with_related` r
 through `visible_to`, so a hidden one reads as None in pages, exports and the API).
 """
 
+from carrefour.portfolio.selectors.changes import conflict_changes, conflict_fields, field_label
 from carrefour.portfolio.selectors.feeds import news_items, search_hits
 from carrefour.portfolio.selectors.figures import (
     actual_facet_mix,
@@ -56,9 +57,12 @@ __all__ = [
     "achievements_since",
     "actual_facet_mix",
     "assessment_qs",
+    "conflict_changes",
+    "conflict_fields",
     "decision_qs",
     "facet_by_code",
     "facet_list",
+    "field_label",
     "import_template_rows",
     "facet_stage_matrix",
     "initiative_by_request_token",

@@ -37,41 +37,62 @@ def without(data: dict, *keys: str) -> dict:
     return {k: v for k, v in data.items() if k not in keys}
 
 
-def describe_changes(model, entries):
-    """Turn the audit entries of a conflict into rows: who, when, field label, old, new."""
-    rows = []
-    for entry in entries:
-        for name, values in (entry.get("changes") or {}).items():
-            try:
-                label = str(model._meta.get_field(name).verbose_name)
-            except Exception:  # noqa: BLE001 - an unknown key is shown as is
-                label = name
-            old, new = (values + [None, None])[:2] if isinstance(values, list) else (None, values)
-            rows.append({"actor": entry.get("actor"), "at": entry.get("at", "")[:16].replace("T", " "),
-                         "field": label, "old": old, "new": new})
-    return rows
+def _rebase(form, extra: dict) -> None:
+    """After a conflict, the form keeps the person's text, takes the others' values where only
+    they changed something, and the current version: sent again, it overwrites nothing else."""
+    data = form.data.copy()
+    for name, value in (extra.get("kept") or {}).items():
+        if name not in form.fields:
+            continue
+        if isinstance(value, list):
+            data.setlist(name, [str(v) for v in value])
+        elif value is None or value is False:
+            data.pop(name, None)
+            if value is None:
+                data[name] = ""
+        else:
+            data[name] = "on" if value is True else str(value)
+    data["version"] = str(extra["version"])
+    form.data = data
 
 
 def versioned_form_page(request, *, form, model, save, title: str, success_url: str, cancel_url: str,
                         crumbs, done: str | None = None, template: str = "portfolio/form.html",
                         extra: dict[str, Any] | None = None):
-    """Run a form that carries `version`: a stale save shows what changed (409), nothing overwritten."""
+    """Run a form that carries `version`: a stale save shows what changed (409), nothing overwritten.
+
+    `save` may merge (a `MergedUpdate`): the person is told which fields kept someone else's
+    change; when both changed the same field, both values are shown, the form keeps the person's
+    text and carries the current version, so that sending it again saves theirs over."""
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:
-            save(form.cleaned_data, form.cleaned_data.get("version"))
+            result = save(form.cleaned_data, form.cleaned_data.get("version"))
         except EditConflict as exc:
             conflict = exc
             form.add_error(None, str(exc))
+            if exc.extra.get("conflicts"):
+                _rebase(form, exc.extra)
         except ApplicationError as exc:
             add_application_error(form, exc)
         else:
-            messages.success(request, done or _("Saved."))
+            kept = getattr(result, "kept", ())
+            if kept:
+                messages.success(request, _(
+                    "Saved. While you were editing, someone else changed %(fields)s: their changes were kept "
+                    "and yours were saved with them.") % {
+                    "fields": ", ".join(selectors.field_label(model, name) for name in kept)})
+            else:
+                messages.success(request, done or _("Saved."))
             return HttpResponseRedirect(success_url)
+    changes = fields = []
+    if conflict is not None:
+        changes = selectors.conflict_changes(model=model, entries=conflict.extra.get("changes", []), user=request.user)
+        fields = selectors.conflict_fields(model=model, conflicts=conflict.extra.get("conflicts", []),
+                                           user=request.user)
     return render(request, template, {
         "form": form, "title": title, "cancel_url": cancel_url, "conflict": conflict,
-        "conflict_changes": describe_changes(model, conflict.extra.get("changes", [])) if conflict else [],
-        "breadcrumbs": crumbs, **(extra or {}),
+        "conflict_changes": changes, "conflict_fields": fields, "breadcrumbs": crumbs, **(extra or {}),
     }, status=409 if conflict else 200)
 
 

@@ -100,7 +100,7 @@ def initiative_edit(request, pk: int):
         success_url=initiative.get_absolute_url(), cancel_url=initiative.get_absolute_url(),
         crumbs=crumbs((initiative.title, initiative.get_absolute_url())),
         # service_data() applies the form's own mapping (commitments, facets, partners).
-        save=lambda data, version: services.initiative_update(
+        save=lambda data, version: services.initiative_update_merged(
             initiative=initiative, actor=request.user, data=form.service_data(), expected_version=version),
     )
 
