@@ -12,13 +12,15 @@ from carrefour.portfolio.models import Status
 
 
 def home_section(*, user: Any) -> dict[str, Any]:
-    initiatives = selectors.initiative_list(user=user)
+    # The portfolio page's own counts (cached until an initiative changes), not two more scans.
+    counts = selectors.initiative_counts(user=user)
+    by_status = counts["by_status"]
     return {
         "title": gettext("Innovation portfolio"),
         "text": gettext("Collaboration tables, their priorities and initiatives, key achievements and progress reports."),
         "url": reverse("portfolio:index"),
         "stats": [
-            (gettext("Initiatives"), initiatives.count()),
-            (gettext("At risk or blocked"), initiatives.filter(status__in=[Status.AT_RISK, Status.BLOCKED]).count()),
+            (gettext("Initiatives"), counts["count"]),
+            (gettext("At risk or blocked"), by_status[Status.AT_RISK] + by_status[Status.BLOCKED]),
         ],
     }

@@ -271,6 +271,14 @@ class Initiative(ContentModel):
         ordering = ["title_en"]
         verbose_name = _("initiative")
         verbose_name_plural = _("initiatives")
+        # The portfolio lists live initiatives by title in the reader's language (then id): a
+        # page, the first or the fiftieth, is read along the index, never sorted from the table.
+        indexes = [
+            models.Index(fields=["title_en", "id"], name="portfolio_initiative_title_en",
+                         condition=models.Q(deleted_at__isnull=True)),
+            models.Index(fields=["title_fr", "id"], name="portfolio_initiative_title_fr",
+                         condition=models.Q(deleted_at__isnull=True)),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(start_date__isnull=True) | models.Q(end_date__isnull=True)

@@ -43,6 +43,11 @@ class PortfolioView(ExportMixin, ListView):
         if not hasattr(self, "_filter_form"):
             self._filter_form = PortfolioFilterForm(
                 self.request.GET or None, priorities=selectors.priority_choices(user=self.request.user))
+            # Each select is drawn twice (the component and its <noscript> twin): read its
+            # choices once, not one database cursor per drawing.
+            for field in self._filter_form.fields.values():
+                if hasattr(field, "queryset"):
+                    field.choices = list(field.choices)
         return self._filter_form
 
     def filters(self) -> dict:
@@ -60,22 +65,36 @@ class PortfolioView(ExportMixin, ListView):
         return selectors.with_related(self.base_queryset(), user=self.request.user).order_by(
             "title_" + active_language(), "pk")
 
+    def facets(self) -> list:
+        if not hasattr(self, "_facets"):
+            self._facets = list(selectors.facet_list())
+        return self._facets
+
+    def figures(self) -> dict:
+        if not hasattr(self, "_figures"):
+            self._figures = selectors.initiative_figures(user=self.request.user, filters=self.filters(),
+                                                         facets=self.facets())
+        return self._figures
+
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
+        paginator = super().get_paginator(queryset, per_page, orphans, allow_empty_first_page, **kwargs)
+        # The figures counted the same rows: the paginator need not count them again.
+        paginator.count = self.figures()["count"]
+        return paginator
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        base = self.base_queryset()
-        matrix = selectors.facet_stage_matrix(base)
-        breakdown = selectors.jurisdiction_breakdown(base)
+        figures = self.figures()
         status_labels = [str(label) for _v, label in Status.choices]
         user = self.request.user
         context.update({
             "filter_form": self.get_filter_form(),
-            "matrix": matrix,
-            "matrix_chart": charts.matrix_chart(matrix),
-            "breakdown": breakdown,
-            "breakdown_chart": charts.breakdown_chart(breakdown, status_labels),
+            "matrix": figures["matrix"],
+            "matrix_chart": charts.matrix_chart(figures["matrix"]),
+            "breakdown": figures["breakdown"],
+            "breakdown_chart": charts.breakdown_chart(figures["breakdown"], status_labels),
             "status_labels": status_labels,
-            "facets": selectors.facet_list(),
-            "tables": selectors.table_list(user=user),
+            "facets": self.facets(),
             "can_add": user.is_authenticated and (user.is_superuser or user.is_public_servant),
         })
         return context
