@@ -97,3 +97,9 @@ def outcomes_csv(
 
 def jurisdiction(code: str) -> Jurisdiction:
     return JurisdictionFactory(code=code)
+
+
+def upload_checked(*, experiment: Experiment, actor, file, **kwargs: Any):
+    """Upload a file and run its checks at once, as the task worker does after the request commits."""
+    dataset = services.dataset_upload(experiment=experiment, actor=actor, file=file, enqueue=False, **kwargs)
+    return services.dataset_check(dataset_id=dataset.pk)

@@ -16,7 +16,7 @@ from carrefour.core.exceptions import ApplicationError
 from carrefour.experiments import services
 from carrefour.experiments.models import Analysis
 from carrefour.experiments.services import tables as tables_module
-from tests.experiments.factories import make_experiment, outcomes_csv
+from tests.experiments.factories import make_experiment, outcomes_csv, upload_checked
 
 ENGLISH_ENGINE_WORDS = re.compile(r"--|regressor|VARCHAR|every row|must be")
 
@@ -31,7 +31,7 @@ def _constant_age_csv() -> SimpleUploadedFile:
 
 def _failed_analysis(owner, team, file) -> Analysis:
     experiment = make_experiment(owner, team=team, register=True)
-    dataset = services.dataset_upload(experiment=experiment, actor=owner, file=file)
+    dataset = upload_checked(experiment=experiment, actor=owner, file=file)
     analysis = services.analysis_request(experiment=experiment, actor=owner, dataset=dataset, enqueue=False)
     analysis = services.analysis_run(analysis_id=analysis.pk)
     assert analysis.status == Analysis.Status.FAILED
@@ -61,7 +61,7 @@ def test_an_engine_failure_in_the_background_is_stored_as_a_code_and_shown_in_ea
 
 def test_a_missing_file_in_the_background_is_shown_in_french_without_its_path(owner, team, client):
     experiment = make_experiment(owner, team=team, register=True)
-    dataset = services.dataset_upload(experiment=experiment, actor=owner, file=outcomes_csv())
+    dataset = upload_checked(experiment=experiment, actor=owner, file=outcomes_csv())
     analysis = services.analysis_request(experiment=experiment, actor=owner, dataset=dataset, enqueue=False)
     stored = dataset.path
     Path(stored).unlink()
@@ -76,7 +76,7 @@ def test_a_missing_file_in_the_background_is_shown_in_french_without_its_path(ow
 
 def test_an_unexpected_failure_shows_a_translated_sentence_not_the_exception(owner, team, client, monkeypatch):
     experiment = make_experiment(owner, team=team, register=True)
-    dataset = services.dataset_upload(experiment=experiment, actor=owner, file=outcomes_csv())
+    dataset = upload_checked(experiment=experiment, actor=owner, file=outcomes_csv())
     analysis = services.analysis_request(experiment=experiment, actor=owner, dataset=dataset, enqueue=False)
 
     def broken(*args, **kwargs):
@@ -155,7 +155,7 @@ def _csv_with_missing_outcomes(missing: int) -> SimpleUploadedFile:
 )
 def test_dropped_rows_are_counted_in_a_sentence_of_the_reader_language(owner, team, client, language, expected):
     experiment = make_experiment(owner, team=team, register=True)
-    dataset = services.dataset_upload(experiment=experiment, actor=owner, file=_csv_with_missing_outcomes(12))
+    dataset = upload_checked(experiment=experiment, actor=owner, file=_csv_with_missing_outcomes(12))
     analysis = services.analysis_request(experiment=experiment, actor=owner, dataset=dataset, enqueue=False)
     analysis = services.analysis_run(analysis_id=analysis.pk)
     assert analysis.result["dropped"] == {"missing paid": 12}

@@ -17,7 +17,7 @@ from carrefour.core.models import AuditEntry
 from carrefour.experiments import plan as plan_module
 from carrefour.experiments import services
 from carrefour.experiments.models import Analysis, Dataset, Experiment
-from tests.experiments.factories import make_experiment, outcomes_csv, units_csv
+from tests.experiments.factories import make_experiment, outcomes_csv, units_csv, upload_checked
 
 
 def test_create_computes_power_with_the_engine(owner, team):
@@ -173,14 +173,13 @@ def _stored_files(experiment) -> list[Path]:
     [
         ({"drop_column": "paid"}, "no column named “paid”"),
         ({"drop_column": "region"}, "no column named “region”"),
-        ({"arms": ("control", "treatmnet")}, "arm labels that are not in the plan: “treatmnet”"),
-        ({"duplicate": True}, "must be unique; duplicated: “1” \\(2×\\)"),
         ({"name": "outcomes.txt"}, "not a CSV or Parquet"),
     ],
 )
 def test_dataset_bad_input_names_the_problem_and_touches_nothing(owner, team, kwargs, message):
+    """Read from the first bytes: refused in the request itself."""
     experiment = make_experiment(owner, team=team, register=True)
-    good = services.dataset_upload(experiment=experiment, actor=owner, file=outcomes_csv())
+    good = upload_checked(experiment=experiment, actor=owner, file=outcomes_csv())
     before = _stored_files(experiment)
     with pytest.raises(ApplicationError, match=message):
         services.dataset_upload(experiment=experiment, actor=owner, file=outcomes_csv(**kwargs))
@@ -189,11 +188,33 @@ def test_dataset_bad_input_names_the_problem_and_touches_nothing(owner, team, kw
     assert Path(good.path).read_bytes()
 
 
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"arms": ("control", "treatmnet")}, "arm labels that are not in the plan: “treatmnet”"),
+        ({"duplicate": True}, "must be unique; duplicated: “1” (2×)"),
+    ],
+)
+def test_dataset_refused_by_its_checks_names_the_problem_and_keeps_no_file(owner, team, kwargs, message):
+    """Found by reading the whole file: refused by the task's checks, the file removed."""
+    experiment = make_experiment(owner, team=team, register=True)
+    good = upload_checked(experiment=experiment, actor=owner, file=outcomes_csv())
+    before = _stored_files(experiment)
+    refused = upload_checked(experiment=experiment, actor=owner, file=outcomes_csv(**kwargs))
+    assert refused.status == Dataset.Status.REFUSED
+    assert message in refused.error_display
+    assert not Path(refused.path).exists()
+    assert _stored_files(experiment) == before
+    assert list(Dataset.objects.filter(experiment=experiment)) == [refused, good]
+    with pytest.raises(ApplicationError, match="refused by its checks"):
+        services.analysis_request(experiment=experiment, actor=owner, dataset=refused)
+
+
 def test_dataset_over_the_limit_is_refused(owner, team, settings):
     experiment = make_experiment(owner, team=team, register=True)
     settings.UPLOAD_MAX_BYTES = 1000
     with pytest.raises(ApplicationError, match="larger than the limit"):
-        services.dataset_upload(experiment=experiment, actor=owner, file=outcomes_csv())
+        upload_checked(experiment=experiment, actor=owner, file=outcomes_csv())
     assert _stored_files(experiment) == []
     assert not experiment.datasets.exists()
 
@@ -203,7 +224,7 @@ def test_dataset_is_stored_outside_the_web_root_with_its_checksum(owner, team, s
     upload = outcomes_csv()
     content = upload.read()
     upload.seek(0)
-    dataset = services.dataset_upload(experiment=experiment, actor=owner, file=upload)
+    dataset = upload_checked(experiment=experiment, actor=owner, file=upload)
     path = Path(dataset.path)
     assert path.is_relative_to(Path(settings.MEDIA_ROOT)) and not path.is_relative_to(Path(settings.STATIC_ROOT))
     assert dataset.sha256 == hashlib.sha256(content).hexdigest()
@@ -212,7 +233,7 @@ def test_dataset_is_stored_outside_the_web_root_with_its_checksum(owner, team, s
 
 def test_analysis_runs_as_a_task_and_stores_the_engine_result(owner, team, django_capture_on_commit_callbacks):
     experiment = make_experiment(owner, team=team, register=True, subgroup_column="region")
-    dataset = services.dataset_upload(experiment=experiment, actor=owner, file=outcomes_csv())
+    dataset = upload_checked(experiment=experiment, actor=owner, file=outcomes_csv())
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         analysis = services.analysis_request(experiment=experiment, actor=owner, dataset=dataset)
         assert analysis.status == Analysis.Status.QUEUED
@@ -233,7 +254,7 @@ def test_analysis_runs_as_a_task_and_stores_the_engine_result(owner, team, djang
 
 def test_failed_analysis_shows_its_error_and_can_be_retried(owner, team, django_capture_on_commit_callbacks):
     experiment = make_experiment(owner, team=team, register=True)
-    dataset = services.dataset_upload(experiment=experiment, actor=owner, file=outcomes_csv())
+    dataset = upload_checked(experiment=experiment, actor=owner, file=outcomes_csv())
     moved = Path(dataset.path).with_suffix(".away")
     Path(dataset.path).rename(moved)
     with django_capture_on_commit_callbacks(execute=True):
@@ -252,7 +273,7 @@ def test_failed_analysis_shows_its_error_and_can_be_retried(owner, team, django_
 
 def _analysed(owner, team, **kwargs):
     experiment = make_experiment(owner, team=team, register=True, **kwargs)
-    dataset = services.dataset_upload(experiment=experiment, actor=owner, file=outcomes_csv())
+    dataset = upload_checked(experiment=experiment, actor=owner, file=outcomes_csv())
     analysis = services.analysis_request(experiment=experiment, actor=owner, dataset=dataset, enqueue=False)
     return experiment, services.analysis_run(analysis_id=analysis.pk)
 
@@ -320,7 +341,7 @@ def test_sweep_lists_and_removes_only_old_files_that_no_record_points_to(owner, 
 
     experiment = make_experiment(owner, team=team, register=True)
     randomization = services.randomization_run(experiment=experiment, actor=owner, units_file=units_csv(), seed=7)
-    dataset = services.dataset_upload(experiment=experiment, actor=owner, file=outcomes_csv())
+    dataset = upload_checked(experiment=experiment, actor=owner, file=outcomes_csv())
     folder = services.private_root() / str(experiment.pk) / "data"
     orphan, fresh = folder / "left-by-a-killed-worker.csv", folder / "upload-in-progress.csv"
     orphan.write_bytes(b"unit_id,arm\n")

@@ -12,12 +12,12 @@ from carrefour.core.exceptions import ApplicationError
 from carrefour.experiments import services
 from carrefour.experiments.models import Analysis
 from carrefour.experiments.services import analysis as analysis_module
-from tests.experiments.factories import make_experiment, outcomes_csv
+from tests.experiments.factories import make_experiment, outcomes_csv, upload_checked
 
 
 def _requested(owner, team) -> Analysis:
     experiment = make_experiment(owner, team=team, register=True)
-    dataset = services.dataset_upload(experiment=experiment, actor=owner, file=outcomes_csv())
+    dataset = upload_checked(experiment=experiment, actor=owner, file=outcomes_csv())
     return services.analysis_request(experiment=experiment, actor=owner, dataset=dataset, enqueue=False)
 
 

@@ -15,7 +15,7 @@ from carrefour.config.env import env_pairs
 from carrefour.core.exceptions import ApplicationError
 from carrefour.experiments import services
 from carrefour.experiments.models import Analysis
-from tests.experiments.factories import make_experiment
+from tests.experiments.factories import make_experiment, upload_checked
 
 PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
 
@@ -115,7 +115,7 @@ def test_table_analysed_end_to_end_equals_the_parquet_upload(
     # The same rows uploaded as a Parquet file give the same results.
     parquet = warehouse.parent / "outcomes.parquet"
     with parquet.open("rb") as f:
-        dataset = services.dataset_upload(experiment=experiment, actor=owner, file=f, name="outcomes.parquet")
+        dataset = upload_checked(experiment=experiment, actor=owner, file=f, name="outcomes.parquet")
     uploaded = services.analysis_run(
         analysis_id=services.analysis_request(experiment=experiment, actor=owner, dataset=dataset, enqueue=False).pk
     )

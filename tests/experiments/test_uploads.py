@@ -48,6 +48,27 @@ def _refused(experiment, owner, upload) -> tuple[str, float]:
     return message, seconds
 
 
+@pytest.fixture
+def refused_by_checks(owner, django_capture_on_commit_callbacks):
+    """Upload a file the first bytes let through; its checks (the task, run after commit) refuse it."""
+
+    def refuse(experiment, upload) -> tuple[str, float]:
+        before = _leftovers()
+        started = time.monotonic()
+        with django_capture_on_commit_callbacks(execute=True):
+            dataset = services.dataset_upload(experiment=experiment, actor=owner, file=upload)
+        seconds = time.monotonic() - started
+        dataset.refresh_from_db()
+        assert dataset.status == Dataset.Status.REFUSED
+        assert _leftovers() == before
+        assert dataset.rows is None
+        message = dataset.error_display
+        assert "/" not in message and "--" not in message and "Error" not in message
+        return message, seconds
+
+    return refuse
+
+
 def test_a_header_of_200000_columns_is_refused_at_once(experiment, owner):
     header = ",".join(f"column_{i}" for i in range(200_000))
     upload = _csv(header + "\n" + ",".join("1" for _ in range(200_000)) + "\n")
@@ -65,10 +86,10 @@ def test_too_many_columns_are_refused_from_the_header(experiment, owner):
     assert message == "The file has 1,205 columns; at most 1,000 are accepted."
 
 
-def test_a_huge_line_past_the_first_bytes_is_refused(experiment, owner):
+def test_a_huge_line_past_the_first_bytes_is_refused_by_the_checks(experiment, refused_by_checks):
     rows = _rows(60_000)  # about 1.6 MB before the long line: not in the first bytes read
     text = "\n".join([HEADER, *rows, "60001,control,1,40," + "n" * 2_000_000, *_rows(10, 60_002)]) + "\n"
-    message, seconds = _refused(experiment, owner, _csv(text))
+    message, seconds = refused_by_checks(experiment, _csv(text))
     assert seconds < 10
     assert message == "Line 60002 of the file is longer than 1,048,576 bytes."
 
@@ -91,29 +112,31 @@ def test_a_line_with_an_extra_field_is_named_not_a_missing_column(experiment, ow
     assert message == "La ligne 5 du fichier n’a pas autant de champs que son en-tête."
 
 
-def test_a_text_outcome_is_refused_at_upload_in_both_languages(experiment, owner):
+def test_a_text_outcome_is_refused_by_the_upload_checks_in_both_languages(experiment, refused_by_checks):
     rows = [f"{i},control,{'paid' if i % 2 else 'unpaid'},40,north" for i in range(1, 41)]
     text = "\n".join([HEADER, *rows]) + "\n"
-    message, _ = _refused(experiment, owner, _csv(text))
+    message, _ = refused_by_checks(experiment, _csv(text))
     assert message == "Column “paid” holds text, not numbers, so it cannot be an outcome or a covariate."
     with translation.override("fr"):
-        message, _ = _refused(experiment, owner, _csv(text))
+        message, _ = refused_by_checks(experiment, _csv(text))
     assert message == (
         "La colonne «\u00a0paid\u00a0» contient du texte et non des nombres\u00a0: elle ne peut pas être "
         "un résultat ni une covariable."
     )
 
 
-def test_reading_past_the_time_limit_is_refused_and_leaves_no_file(experiment, owner, settings):
+def test_reading_past_the_time_limit_is_refused_and_leaves_no_file(experiment, refused_by_checks, settings):
     settings.UPLOAD_CHECK_SECONDS = 0.001
     upload = _csv("\n".join([HEADER, *_rows(300_000)]) + "\n")
-    message, _ = _refused(experiment, owner, upload)
+    message, _ = refused_by_checks(experiment, upload)
     assert message == "Reading the file took longer than 0.001 seconds; nothing was stored."
 
 
-def test_a_good_file_is_still_accepted(experiment, owner):
-    dataset = services.dataset_upload(experiment=experiment, actor=owner, file=outcomes_csv())
-    assert dataset.rows == 400
+def test_a_good_file_is_still_accepted(experiment, owner, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        dataset = services.dataset_upload(experiment=experiment, actor=owner, file=outcomes_csv())
+    dataset.refresh_from_db()
+    assert (dataset.status, dataset.rows) == (Dataset.Status.READY, 400)
     assert dataset.columns == ["unit_id", "arm", "paid", "age", "region"]
 
 

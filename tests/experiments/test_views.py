@@ -13,12 +13,12 @@ from carrefour.directory.models import Jurisdiction
 from carrefour.experiments import selectors, services
 from carrefour.experiments.models import Analysis, Experiment, Publication
 from tests.directory.factories import JurisdictionFactory
-from tests.experiments.factories import make_experiment, outcomes_csv, plan_data
+from tests.experiments.factories import make_experiment, outcomes_csv, plan_data, upload_checked
 
 
 def _publish(owner, team, *, seed: int, effect: float, jurisdiction=None, verdict="worked", n=400, **kwargs):
     experiment = make_experiment(owner, team=team, register=True, jurisdiction=jurisdiction, **kwargs)
-    dataset = services.dataset_upload(experiment=experiment, actor=owner, file=outcomes_csv(n=n, seed=seed, effect=effect))
+    dataset = upload_checked(experiment=experiment, actor=owner, file=outcomes_csv(n=n, seed=seed, effect=effect))
     analysis = services.analysis_request(experiment=experiment, actor=owner, dataset=dataset, enqueue=False)
     analysis = services.analysis_run(analysis_id=analysis.pk)
     services.publication_create(
@@ -98,22 +98,29 @@ def test_upload_over_the_limit_gets_a_clear_message(owner, team, client, setting
 def test_upload_through_the_page_queues_the_analysis(owner, team, client, django_capture_on_commit_callbacks):
     experiment = make_experiment(owner, team=team, register=True)
     client.force_login(owner)
-    bad = client.post(f"/en/experiments/{experiment.pk}/data/", {"file": outcomes_csv(arms=("control", "letter"))})
-    assert "not in the plan: “letter”" in bad.content.decode()
+    bad = client.post(f"/en/experiments/{experiment.pk}/data/", {"file": outcomes_csv(drop_column="paid")})
+    assert "no column named “paid”" in bad.content.decode()
+    assert not experiment.datasets.exists()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"/en/experiments/{experiment.pk}/data/", {"file": outcomes_csv()})
     assert response.status_code == 302
+    dataset = experiment.datasets.get()
+    assert response["Location"] == f"/en/experiments/{experiment.pk}/data/#dataset-{dataset.pk}"
+    # The checks ran in the task, then the analysis "Upload and analyse" asked for.
+    assert (dataset.status, dataset.rows) == ("ready", 400)
     analysis = Analysis.objects.get(experiment=experiment)
-    assert analysis.status == Analysis.Status.DONE
+    assert (analysis.dataset, analysis.status) == (dataset, Analysis.Status.DONE)
+    checks = client.get(f"/en/experiments/{experiment.pk}/data/{dataset.pk}/status/", HTTP_HX_REQUEST="true")
+    assert checks["HX-Redirect"] == f"/en/experiments/{experiment.pk}/analyses/{analysis.pk}/"
     status = client.get(f"/en/experiments/{experiment.pk}/analyses/{analysis.pk}/status/", HTTP_HX_REQUEST="true")
     assert status["HX-Refresh"] == "true"
-    page = client.get(response["Location"]).content.decode()
+    page = client.get(checks["HX-Redirect"]).content.decode()
     assert "Effects on Paid against the control" in page
 
 
 def test_pending_analysis_polls_and_offers_a_refresh_link(owner, team, client):
     experiment = make_experiment(owner, team=team, register=True)
-    dataset = services.dataset_upload(experiment=experiment, actor=owner, file=outcomes_csv())
+    dataset = upload_checked(experiment=experiment, actor=owner, file=outcomes_csv())
     analysis = services.analysis_request(experiment=experiment, actor=owner, dataset=dataset, enqueue=False)
     client.force_login(owner)
     html = client.get(f"/en/experiments/{experiment.pk}/analyses/{analysis.pk}/").content.decode()
@@ -249,7 +256,7 @@ def test_commitments_and_initiative_link_and_stay_editable_after_registration(ow
 def test_sample_ratio_mismatch_is_flagged(owner, team, client):
     experiment = make_experiment(owner, team=team, register=True)
     skewed = outcomes_csv(n=600, arms=("control", "treatment", "treatment"))
-    dataset = services.dataset_upload(experiment=experiment, actor=owner, file=skewed)
+    dataset = upload_checked(experiment=experiment, actor=owner, file=skewed)
     analysis = services.analysis_run(
         analysis_id=services.analysis_request(experiment=experiment, actor=owner, dataset=dataset, enqueue=False).pk
     )
@@ -270,7 +277,7 @@ def test_failed_analysis_page_shows_the_error_and_retries(owner, team, client, d
     from pathlib import Path
 
     experiment = make_experiment(owner, team=team, register=True)
-    dataset = services.dataset_upload(experiment=experiment, actor=owner, file=outcomes_csv())
+    dataset = upload_checked(experiment=experiment, actor=owner, file=outcomes_csv())
     Path(dataset.path).rename(dataset.path + ".away")
     analysis = services.analysis_run(
         analysis_id=services.analysis_request(experiment=experiment, actor=owner, dataset=dataset, enqueue=False).pk

@@ -358,7 +358,12 @@ def _demo_experiment(spec: dict[str, Any], users: dict[str, User], tmp: Path) ->
     data_path = tmp / f"outcomes-{spec['seed']}.parquet"
     pq.write_table(_outcomes(spec, assignment, rng), str(data_path))
     with data_path.open("rb") as f:
-        dataset = services.dataset_upload(experiment=experiment, actor=owner, file=File(f, name="outcomes.parquet"))
+        dataset = services.dataset_upload(
+            experiment=experiment, actor=owner, file=File(f, name="outcomes.parquet"), enqueue=False
+        )
+    dataset = services.dataset_check(dataset_id=dataset.pk)  # what the task worker does, here at once
+    if not dataset.is_ready:
+        raise RuntimeError(f"demo data refused: {dataset.error_code} {dataset.error_params}")
     analysis = services.analysis_request(experiment=experiment, actor=owner, dataset=dataset, enqueue=False)
     analysis = services.analysis_run(analysis_id=analysis.pk)
     if analysis.status != analysis.Status.DONE:

@@ -295,7 +295,18 @@ class Randomization(BaseModel):
 
 
 class Dataset(BaseModel):
-    """An uploaded outcome file, validated against the plan; stored outside the web root."""
+    """An uploaded outcome file, validated against the plan; stored outside the web root.
+
+    The upload request checks only the file's first bytes; the full checks (arm labels,
+    unique IDs, numeric outcomes, row count) run in the task worker while the dataset is
+    "checking", holding a lease like an analysis. A refused file is removed; its reason is
+    kept as a code and parameters and written in the reader's language.
+    """
+
+    class Status(models.TextChoices):
+        CHECKING = "checking", pgettext_lazy("data file status", "Being checked")
+        READY = "ready", pgettext_lazy("data file status", "Ready")
+        REFUSED = "refused", pgettext_lazy("data file status", "Refused")
 
     experiment = models.ForeignKey(
         Experiment, verbose_name=_("experiment"), on_delete=models.PROTECT, related_name="datasets"
@@ -304,11 +315,21 @@ class Dataset(BaseModel):
     path = models.CharField(max_length=500, editable=False)
     size = models.BigIntegerField(_("size in bytes"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
-    rows = models.BigIntegerField(_("rows"))
+    rows = models.BigIntegerField(_("rows"), null=True, blank=True)
     columns = models.JSONField(_("columns"), default=list)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.CHECKING)
+    # "Upload and analyse": the analysis is requested (by the uploader) once the checks pass.
+    analyse_when_ready = models.BooleanField(default=False)
+    error_code = models.CharField(max_length=40, blank=True)
+    error_params = models.JSONField(default=dict, blank=True)
+    # The check's lease (see services.analysis.analysis_lease): a check whose heartbeat is
+    # older than the lease lost its worker and is refused with a "try again" reason.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -317,6 +338,21 @@ class Dataset(BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_checking(self) -> bool:
+        return self.status == self.Status.CHECKING
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == self.Status.READY
+
+    @property
+    def error_display(self) -> str:
+        """Why the file was refused, in the reader's language (written from its code)."""
+        from carrefour.experiments.uploads import engine_text
+
+        return engine_text(self.error_code or "check_internal", self.error_params) if self.status == self.Status.REFUSED else ""
 
 
 STALE_STEP = "stale"

@@ -197,6 +197,11 @@ def dataset_get(*, experiment: Experiment, pk: Any) -> Dataset | None:
         return None
 
 
+def dataset_latest_analysis(*, dataset: Dataset) -> Analysis | None:
+    """The latest analysis of one uploaded file."""
+    return dataset.analyses.first()
+
+
 def analysis_list(*, experiment: Experiment, status: str | None = None) -> QuerySet[Analysis]:
     """An experiment's analyses, the latest first; only those of one status if given."""
     qs = experiment.analyses.select_related("dataset").all()

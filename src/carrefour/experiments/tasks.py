@@ -1,4 +1,4 @@
-"""Background work: an analysis runs in the task worker, never in a web request."""
+"""Background work: an analysis and the checks of an uploaded file run in the task worker, never in a request."""
 
 from __future__ import annotations
 
@@ -11,3 +11,11 @@ def analysis_run_task(*, analysis_id: int) -> None:
     from carrefour.experiments.services import analysis_run
 
     analysis_run(analysis_id=analysis_id)
+
+
+@task()
+def dataset_check_task(*, dataset_id: int) -> None:
+    """Check one uploaded file against the plan (the service marks it ready or refused)."""
+    from carrefour.experiments.services import dataset_check
+
+    dataset_check(dataset_id=dataset_id)

@@ -81,6 +81,21 @@ ENGINE_MESSAGES = {
     "database_unknown": _("No database named “%(name)s” is configured for analysis."),
     "table_unreadable": _("The database “%(database)s” has no table “%(table)s” that Carrefour can read."),
     "internal": _("The analysis stopped on an unexpected error, so no result was kept. You can retry it."),
+    # The checks of an uploaded file against the plan, run by the task worker.
+    "columns_missing": _("The file has no column named %(missing)s (its columns are: %(columns)s)."),
+    "table_columns_missing": _("The table has no column named %(missing)s (its columns are: %(columns)s)."),
+    "arms_unknown": _(
+        "Column “%(column)s” has arm labels that are not in the plan: %(unknown)s (the plan's arms are %(arms)s)."
+    ),
+    "ids_duplicated": _("Unit IDs in column “%(column)s” must be unique; duplicated: %(examples)s."),
+    "ids_missing": _("%(count)s rows have no unit ID in column “%(column)s”."),
+    "check_stopped": _(
+        "The checks of this file stopped before they finished (the worker running them stopped), so the file "
+        "was not kept. Upload it again."
+    ),
+    "check_internal": _(
+        "The checks of this file stopped on an unexpected error, so the file was not kept. Upload it again."
+    ),
 }
 
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("<int:pk>/randomize/<int:rid>/assignment.csv", views.assignment_download, name="assignment"),
     path("<int:pk>/data/", views.data, name="data"),
     path("<int:pk>/data/table/", views.data_table, name="data_table"),
+    path("<int:pk>/data/<int:did>/status/", views.dataset_status, name="dataset_status"),
     path("<int:pk>/analyses/", views.analysis_start, name="analysis_start"),
     path("<int:pk>/analyses/<int:aid>/", views.analysis_detail, name="analysis"),
     path("<int:pk>/analyses/<int:aid>/status/", views.analysis_status, name="analysis_status"),

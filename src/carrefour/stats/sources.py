@@ -142,6 +142,30 @@ def sniff_csv(
     return delimiter, header or []
 
 
+def sniff_parquet(path: str | os.PathLike[str], *, max_columns: int = MAX_COLUMNS) -> list[str]:
+    """Read a Parquet file's footer only (no row group); return its column names.
+
+    Raises :class:`StatsError` when it has more than ``max_columns`` columns or is not Parquet.
+    """
+    literal = _literal(str(path))
+    con = duckdb.connect(":memory:")
+    try:
+        width = int(con.execute(f"SELECT COUNT(*) - 1 FROM parquet_schema({literal})").fetchall()[0][0])
+        if width > max_columns:
+            raise StatsError(
+                f"the file has {width} columns; at most {max_columns} are allowed",
+                "too_many_columns",
+                columns=width,
+                limit=max_columns,
+            )
+        described = con.execute(f"DESCRIBE SELECT * FROM read_parquet({literal})").fetchall()
+    except duckdb.Error as error:
+        raise StatsError(f"cannot read '{path}' as Parquet: {error}", "unreadable") from error
+    finally:
+        con.close()
+    return [str(row[0]) for row in described]
+
+
 class Source:
     """A table the engine can query with aggregates (subclass per engine)."""
 

@@ -20,6 +20,12 @@ from carrefour.experiments.services.analysis import (
     analysis_retry,
     analysis_run,
 )
+from carrefour.experiments.services.checks import (
+    dataset_check,
+    dataset_expire_if_stale,
+    dataset_is_stale,
+    datasets_expire_stale,
+)
 from carrefour.experiments.services.data import dataset_upload, planned_columns
 from carrefour.experiments.services.files import (
     CHUNK,
@@ -73,7 +79,11 @@ __all__ = [
     "analysis_retry",
     "analysis_run",
     "analysis_table_name_check",
+    "dataset_check",
+    "dataset_expire_if_stale",
+    "dataset_is_stale",
     "dataset_upload",
+    "datasets_expire_stale",
     "deviation_declare",
     "experiment_create",
     "experiment_files_remove",

@@ -96,6 +96,10 @@ def analysis_request(*, experiment: Experiment, actor: Any, dataset: Dataset, en
     _require_editor(actor, experiment)
     if dataset.experiment_id != experiment.pk:
         raise ApplicationError(_("That dataset belongs to another experiment."))
+    if dataset.status == Dataset.Status.CHECKING:
+        raise ApplicationError(_("This data file is still being checked; it can be analysed once its checks pass."))
+    if dataset.status != Dataset.Status.READY:
+        raise ApplicationError(_("This data file was refused by its checks, so it cannot be analysed."))
     analysis = model_create(
         model=Analysis,
         actor=actor,
@@ -188,21 +192,23 @@ class _Heartbeat:
     """Touch the run's heartbeat from a thread while the engine works (the engine has no callback).
 
     Stops when the run ends; a worker that dies takes the thread with it, so the heartbeat
-    ages and the run becomes stale.
+    ages and the run becomes stale. Any record with `status`, `attempts` and `heartbeat_at`
+    can hold the lease: an analysis while "running", a dataset while "checking".
     """
 
-    def __init__(self, analysis: Analysis) -> None:
-        self.analysis_id, self.attempt = analysis.pk, analysis.attempts
+    def __init__(self, record: Any, *, running: str = Analysis.Status.RUNNING) -> None:
+        self.model, self.pk, self.attempt, self.running = type(record), record.pk, record.attempts, running
         self.interval = max(analysis_lease().total_seconds() / 4, 0.05)
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._beat, name=f"analysis-{analysis.pk}-heartbeat", daemon=True)
+        name = f"{self.model._meta.model_name}-{record.pk}-heartbeat"
+        self._thread = threading.Thread(target=self._beat, name=name, daemon=True)
 
     def _beat(self) -> None:
         try:
             while not self._stop.wait(self.interval):
-                Analysis.objects.filter(
-                    pk=self.analysis_id, status=Analysis.Status.RUNNING, attempts=self.attempt
-                ).update(heartbeat_at=timezone.now())
+                self.model.objects.filter(pk=self.pk, status=self.running, attempts=self.attempt).update(
+                    heartbeat_at=timezone.now()
+                )
         finally:
             connections.close_all()  # this thread's own connections only
 

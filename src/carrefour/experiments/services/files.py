@@ -98,16 +98,21 @@ def _engine_problem(exc: Exception) -> ApplicationError:
 
 def _check_columns(source: Any, required: list[str], *, field: str = "file") -> list[str]:
     """Every required column exists; `field` is "file" (an upload) or "table" (a database table)."""
-    columns = list(source.columns())
+    return _check_column_names(list(source.columns()), required, field=field)
+
+
+def _check_column_names(columns: list[str], required: list[str], *, field: str = "file") -> list[str]:
+    """Every required column is among `columns` (a header read from the file's first bytes)."""
     missing = [c for c in required if c and c not in columns]
     if missing:
         if field == "table":
             message = _("The table has no column named %(missing)s (its columns are: %(columns)s).")
         else:
             message = _("The file has no column named %(missing)s (its columns are: %(columns)s).")
+        params = {"missing": ", ".join(f"“{c}”" for c in missing), "columns": ", ".join(columns)}
         raise ApplicationError(
-            message % {"missing": ", ".join(f"“{c}”" for c in missing), "columns": ", ".join(columns)},
-            field=field,
+            message % params, field=field,
+            extra={"code": "table_columns_missing" if field == "table" else "columns_missing", "params": params},
         )
     return columns
 
@@ -123,16 +128,17 @@ def _check_unique_ids(source: Any, column: str, *, field: str = "file") -> None:
     )
     if rows:
         examples = ", ".join(f"“{stats_label(r[0])}” ({r[1]}×)" for r in rows)
+        params = {"column": column, "examples": examples}
         raise ApplicationError(
-            _("Unit IDs in column “%(column)s” must be unique; duplicated: %(examples)s.")
-            % {"column": column, "examples": examples},
-            field=field,
+            _("Unit IDs in column “%(column)s” must be unique; duplicated: %(examples)s.") % params,
+            field=field, extra={"code": "ids_duplicated", "params": params},
         )
     nulls = source.fetch(f"SELECT COUNT(*) FROM {source.relation} WHERE {_quote(column)} IS NULL")[0][0]
     if nulls:
+        params = {"count": int(nulls), "column": column}
         raise ApplicationError(
-            _("%(count)s rows have no unit ID in column “%(column)s”.") % {"count": nulls, "column": column},
-            field=field,
+            _("%(count)s rows have no unit ID in column “%(column)s”.") % params,
+            field=field, extra={"code": "ids_missing", "params": params},
         )
 
 

@@ -11,6 +11,7 @@ from carrefour.experiments.views.analysis import (
     analysis_url,
     data,
     data_table,
+    dataset_status,
 )
 from carrefour.experiments.views.evidence import what_works, what_works_group
 from carrefour.experiments.views.lists import ExperimentListView, index
@@ -36,6 +37,7 @@ __all__ = [
     "create",
     "data",
     "data_table",
+    "dataset_status",
     "detail",
     "deviation_create",
     "disclose",

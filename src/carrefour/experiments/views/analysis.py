@@ -38,14 +38,36 @@ def _data(request, pk: int):
             form.add_error("file", services._limit_message(int(settings.UPLOAD_MAX_BYTES)))
         elif form.is_valid():
             try:
-                dataset = services.dataset_upload(experiment=experiment, actor=request.user, file=form.cleaned_data["file"])
-                analysis = services.analysis_request(experiment=experiment, actor=request.user, dataset=dataset)
+                dataset = services.dataset_upload(
+                    experiment=experiment, actor=request.user, file=form.cleaned_data["file"], analyse=True
+                )
             except ApplicationError as exc:
                 add_application_error(form, exc)
             else:
-                messages.success(request, _("The data was stored and its analysis is queued."))
-                return HttpResponseRedirect(analysis_url(analysis))
+                messages.success(
+                    request, _("The file was stored and is being checked against the plan; its analysis starts once the checks pass.")
+                )
+                return HttpResponseRedirect(reverse("experiments:data", kwargs={"pk": pk}) + f"#dataset-{dataset.pk}")
     return _data_page(request, experiment, form=form)
+
+
+@login_required
+def dataset_status(request, pk: int, did: int):
+    """A file's checks, polled by htmx while they run; once done, on to its analysis (or the page again)."""
+    experiment = _get_editable(request, pk)
+    dataset = selectors.dataset_get(experiment=experiment, pk=did)
+    if dataset is None:
+        raise Http404
+    # A check whose worker stopped would otherwise show "Being checked" for ever.
+    dataset = services.dataset_expire_if_stale(dataset=dataset)
+    response = render(request, "experiments/partials/_dataset_status.html", {"experiment": experiment, "d": dataset})
+    if not dataset.is_checking and request.headers.get("HX-Request"):
+        analysis = selectors.dataset_latest_analysis(dataset=dataset)
+        if analysis is not None:
+            response["HX-Redirect"] = analysis_url(analysis)
+        else:
+            response["HX-Refresh"] = "true"
+    return response
 
 
 @login_required
@@ -73,6 +95,8 @@ def data_table(request, pk: int):
 
 
 def _data_page(request, experiment: Experiment, *, form=None, table_form=None):
+    services.datasets_expire_stale(experiment=experiment)
+    datasets = list(selectors.dataset_list(experiment=experiment)[:20])
     databases = selectors.analysis_database_names()
     if table_form is None and databases:
         table_form = forms.TableForm(databases=databases)
@@ -84,7 +108,8 @@ def _data_page(request, experiment: Experiment, *, form=None, table_form=None):
             "form": form or forms.DataForm(),
             "table_form": table_form,
             "planned_columns": services.planned_columns(experiment),
-            "datasets": selectors.dataset_list(experiment=experiment)[:20],
+            "datasets": datasets,
+            "checking": any(d.is_checking for d in datasets),
             "analyses": selectors.analysis_list(experiment=experiment)[:20],
             "max_mb": int(settings.UPLOAD_MAX_BYTES) // (1024 * 1024),
             "breadcrumbs": _crumbs((str(experiment.title), experiment.get_absolute_url())),
