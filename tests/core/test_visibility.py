@@ -197,3 +197,39 @@ def test_visibility_q_reaches_records_through_a_relation(world):
     assert seen_by_servant == {"rec-public", "rec-government"}
     anonymous = set(rows.filter(visibility_q(AnonymousUser(), prefix="team__")).values_list("team__slug", flat=True))
     assert anonymous == {"rec-public"}
+
+
+def test_new_records_of_every_kind_start_visible_to_their_team_only():
+    """No content model defaults to public: a record is shared when its writers choose to."""
+    from django.apps import apps
+
+    from carrefour.core.models import ContentModel, Visibility
+
+    kinds = [m for m in apps.get_models() if issubclass(m, ContentModel) and not m._meta.abstract]
+    assert len(kinds) >= 10
+    defaults = {m._meta.label: m._meta.get_field("visibility").default for m in kinds}
+    assert {label for label, d in defaults.items() if d not in (Visibility.MEMBERS, Visibility.PRIVATE)} == set()
+    # The field's default also drives what a new record's form preselects.
+    for model in kinds:
+        assert model().visibility in (Visibility.MEMBERS, Visibility.PRIVATE), model._meta.label
+
+
+def test_a_consultation_created_without_a_choice_is_seen_by_its_team_only(db):
+    import datetime
+
+    from django.utils import timezone
+
+    from carrefour.consultations.services import consultation_create
+    from carrefour.directory.services import membership_add
+
+    team, member, admin = TeamFactory(), UserFactory(), UserFactory(is_superuser=True)
+    membership_add(team=team, user=member, role=Role.MEMBER, actor=admin)
+    now = timezone.now()
+    consultation = consultation_create(
+        actor=admin, team=team, slug="draft-review", title_en="Draft review", title_fr="Examen du projet",
+        opens_at=now, closes_at=now + datetime.timedelta(days=7),
+        paragraphs=[{"label_en": "1", "label_fr": "1", "text_en": "A text.", "text_fr": "Un texte."}],
+    )
+    assert not can_view(AnonymousUser(), consultation)
+    assert not can_view(UserFactory(), consultation)
+    assert can_view(member, consultation)

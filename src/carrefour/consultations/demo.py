@@ -92,7 +92,7 @@ def load(stdout=None) -> None:
     oecd = Declaration.objects.filter(slug="oecd-public-sector-innovation").first()
     if admin is not None and oecd is not None and not Consultation.objects.filter(slug="oecd-draft-declaration").exists():
         consultation = consultation_create(
-            actor=admin, team=oecd.team, slug="oecd-draft-declaration", subject=oecd,
+            actor=admin, team=oecd.team, slug="oecd-draft-declaration", subject=oecd, visibility="public",
             title_en="Public consultation: draft Declaration on Public Sector Innovation",
             title_fr="Consultation publique : projet de déclaration sur l'innovation dans le secteur public",
             summary_en="Modelled on the OECD's public consultation (November 2018 to 22 February 2019). Tell us whether "
@@ -140,7 +140,7 @@ def load(stdout=None) -> None:
     service = Declaration.objects.filter(slug="declaration-on-service").first()
     if admin is not None and service is not None and not Consultation.objects.filter(slug="declaration-on-service-review").exists():
         consultation = consultation_create(
-            actor=admin, team=service.team, slug="declaration-on-service-review", subject=service,
+            actor=admin, team=service.team, slug="declaration-on-service-review", subject=service, visibility="public",
             title_en="Member review: Declaration on Service mock-up",
             title_fr="Examen par les membres : maquette de la Déclaration sur le service",
             summary_en="Members of the FPT Deputy Ministers' Table reviewed the mock-up before recommending an approach.",

@@ -41,8 +41,10 @@ class ContentModel(BaseModel):
     `version` increases on every audited update and backs optimistic concurrency.
     """
 
+    # A new record starts visible to its team only (its owner alone when it has no team); the
+    # people who write it choose what to share, and when.
     visibility = models.CharField(
-        _("visibility"), max_length=12, choices=Visibility.choices, default=Visibility.PUBLIC, db_index=True
+        _("visibility"), max_length=12, choices=Visibility.choices, default=Visibility.MEMBERS, db_index=True
     )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -36,7 +36,7 @@ def consultation_create(
     summary_en: str = "",
     summary_fr: str = "",
     subject: models.Model | None = None,
-    visibility: str = "public",
+    visibility: str = "members",
 ) -> Consultation:
     """Open a draft for comment: `paragraphs` are dicts of label_en/fr, text_en/fr (and commitment)."""
     if not has_team_role(actor, getattr(team, "pk", None), MANAGE_ROLES):
