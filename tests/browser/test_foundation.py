@@ -95,3 +95,23 @@ def test_the_portfolio_filter_form_works_without_javascript(browser, live_server
         assert page.locator("select#id_jurisdiction").input_value() == "on"
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_on_a_phone_headings_keep_their_lines_apart_and_the_search_button_is_whole(browser, live_server,
+                                                                                  transactional_db, lang):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-CA")
+    try:
+        page = context.new_page()
+        page.set_default_timeout(30000)
+        page.goto(f"{live_server.url}/{lang}/privacy/")  # a long heading, and headings inside
+        button = page.locator("gcds-search button")
+        button.wait_for()
+        form = page.locator("gcds-search form").bounding_box()
+        box = button.bounding_box()
+        assert box["x"] + box["width"] <= form["x"] + form["width"] + 0.5 <= 390
+        sizes = page.evaluate("""() => [...document.querySelectorAll('#main-content h1, #main-content h2')]
+            .map(h => [parseFloat(getComputedStyle(h).lineHeight), parseFloat(getComputedStyle(h).fontSize)])""")
+        assert sizes and all(line >= size for line, size in sizes), sizes
+    finally:
+        context.close()
