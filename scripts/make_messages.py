@@ -18,6 +18,9 @@ def main() -> int:
     sys.path.insert(0, str(ROOT / "src"))
     from django.conf import settings
 
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import french_typography
+
     for locale in settings.LOCALE_PATHS:
         package = Path(locale).parent
         Path(locale).mkdir(exist_ok=True)
@@ -27,6 +30,8 @@ def main() -> int:
             cwd=package, check=True,
         )
         print(f"extracted {package.relative_to(ROOT)}")
+        # French spacing before : ? ! ; and inside « » (translators type ordinary spaces).
+        french_typography.main([str(Path(locale) / "fr" / "LC_MESSAGES" / "django.po")])
     return subprocess.run([sys.executable, str(ROOT / "scripts" / "compile_messages.py")], check=False).returncode  # noqa: S603
 
 
