@@ -6,6 +6,7 @@ import datetime
 import hashlib
 import json
 
+from django.test import TestCase
 from django.utils import timezone
 
 from carrefour.experiments import plan as plan_module
@@ -19,7 +20,8 @@ def _publish(owner, team, **kwargs):
     analysis = services.analysis_run(
         analysis_id=services.analysis_request(experiment=experiment, actor=owner, dataset=dataset, enqueue=False).pk
     )
-    services.publication_create(experiment=experiment, actor=owner, analysis=analysis, verdict="inconclusive", summary_en="s")
+    with TestCase.captureOnCommitCallbacks(execute=True):  # What works is recomputed after commit
+        services.publication_create(experiment=experiment, actor=owner, analysis=analysis, verdict="inconclusive", summary_en="s")
     return experiment
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from carrefour.experiments.selectors import evidence_groups, home_stats
+from carrefour.experiments.selectors import evidence_group_count, home_stats
 
 
 def experiments_section(*, user: Any) -> dict[str, Any]:
@@ -25,5 +25,5 @@ def evidence_section(*, user: Any) -> dict[str, Any]:
         "title": gettext("What works"),
         "text": gettext("Published experiments grouped by intervention and outcome, pooled across jurisdictions."),
         "url": reverse("experiments:what_works"),
-        "stats": [(gettext("Evidence groups"), len(evidence_groups(user=user)))],
+        "stats": [(gettext("Evidence groups"), evidence_group_count(user=user))],
     }

@@ -478,3 +478,44 @@ class Publication(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.experiment} — {self.get_verdict_display()}"
+
+
+class EvidenceGroup(models.Model):
+    """One stored pooling of published results: intervention type × outcome domain × outcome
+    scale, for one audience (see `carrefour.experiments.services.evidence`).
+
+    Written only by `evidence_group_recompute` when its inputs change; pages read it and
+    never pool. `meta` is `carrefour.stats.MetaResult.to_dict()` (None with one study);
+    `publication_ids` lists the members in the order of `meta`'s weights; `jurisdiction_ids`
+    their lead jurisdictions, so that the list of groups needs none of the members.
+    """
+
+    class Audience(models.TextChoices):
+        PUBLIC = "public", pgettext_lazy("evidence audience", "Everyone")
+        GOVERNMENT = "government", pgettext_lazy("evidence audience", "Public servants")
+
+    audience = models.CharField(max_length=12, choices=Audience.choices)
+    intervention_type = models.CharField(max_length=20, choices=InterventionType.choices)
+    outcome_domain = models.CharField(max_length=20, choices=OutcomeDomain.choices)
+    outcome_kind = models.CharField(max_length=12, choices=OutcomeKind.choices)
+    k = models.PositiveIntegerField()
+    publication_ids = models.JSONField(default=list)
+    jurisdiction_ids = models.JSONField(default=list)
+    meta = models.JSONField(null=True, blank=True)
+    fixed_estimate = models.FloatField(null=True, blank=True)
+    random_estimate = models.FloatField(null=True, blank=True)
+    i2 = models.FloatField(null=True, blank=True)
+    tau2 = models.FloatField(null=True, blank=True)
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["intervention_type", "outcome_domain", "outcome_kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["audience", "intervention_type", "outcome_domain", "outcome_kind"],
+                name="evidence_group_one_per_audience_and_key",
+            ),
+        ]  # its index also serves the listing (audience, then display order)
+
+    def __str__(self) -> str:
+        return f"{self.intervention_type} / {self.outcome_domain} / {self.outcome_kind} ({self.audience})"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -11,7 +12,6 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-import carrefour.stats as stats
 from carrefour.core.i18n import pick
 from carrefour.core.numbers import format_number
 from carrefour.core.visibility import can_edit, can_view, visible_to
@@ -20,6 +20,7 @@ from carrefour.experiments.models import (
     Analysis,
     Dataset,
     Deviation,
+    EvidenceGroup,
     Experiment,
     InterventionType,
     OutcomeDomain,
@@ -365,46 +366,111 @@ def published_list(
     return qs.order_by("experiment__intervention_type", "experiment__outcome_domain", "experiment__registration__registered_at")
 
 
-def _group_key(p: Publication) -> tuple[str, str, str]:
-    return (p.experiment.intervention_type, p.experiment.outcome_domain, p.outcome_kind)
+def evidence_audience(*, user: Any) -> str:
+    """The stored pooling `user` reads (see `services.evidence`): public servants and platform
+    administrators read the government audience's, everyone else the public one's."""
+    if user is not None and user.is_authenticated and user.is_active and (user.is_superuser or user.is_public_servant):
+        return EvidenceGroup.Audience.GOVERNMENT
+    return EvidenceGroup.Audience.PUBLIC
 
 
-def pool(publications: list[Publication]) -> dict[str, Any] | None:
-    """Random-effects (DerSimonian–Laird) pooling with carrefour.stats.meta_analysis."""
-    if len(publications) < 2:
-        return None
-    meta = stats.meta_analysis([p.estimate for p in publications], [p.std_error for p in publications])
-    return meta.to_dict()
+def evidence_group_list(*, user: Any, intervention_type: str = "", outcome_domain: str = "") -> QuerySet[EvidenceGroup]:
+    """The stored groups `user` reads, filtered, in display order (paginate it in the database)."""
+    qs = EvidenceGroup.objects.filter(audience=evidence_audience(user=user))
+    if intervention_type:
+        qs = qs.filter(intervention_type=intervention_type)
+    if outcome_domain:
+        qs = qs.filter(outcome_domain=outcome_domain)
+    return qs.order_by("intervention_type", "outcome_domain", "outcome_kind")
 
 
-def evidence_groups(*, user: Any, **filters: Any) -> list[dict[str, Any]]:
-    """Published experiments grouped by intervention type × outcome domain (× outcome scale), pooled."""
-    groups: dict[tuple[str, str, str], list[Publication]] = defaultdict(list)
-    for p in published_list(user=user, **filters):
-        groups[_group_key(p)].append(p)
+def evidence_group_count(*, user: Any) -> int:
+    """How many stored groups `user` reads: one COUNT."""
+    return evidence_group_list(user=user).count()
+
+
+def _group_labels(g: EvidenceGroup) -> dict[str, Any]:
     types, domains = dict(InterventionType.choices), dict(OutcomeDomain.choices)
+    return {
+        "group": g,
+        "intervention_type": g.intervention_type,
+        "intervention_label": types.get(g.intervention_type, g.intervention_type),
+        "outcome_domain": g.outcome_domain,
+        "domain_label": domains.get(g.outcome_domain, g.outcome_domain),
+        "kind": g.outcome_kind,
+        "k": g.k,
+        "meta": g.meta,
+    }
+
+
+def evidence_group_summaries(*, groups: Iterable[EvidenceGroup]) -> list[dict[str, Any]]:
+    """Display dicts of stored groups without their studies (the list of groups): the stored
+    pooling, its number of studies and their jurisdictions, in one query whatever their size."""
+    from carrefour.directory.models import Jurisdiction
+
+    groups = list(groups)
+    wanted = {pk for g in groups for pk in g.jurisdiction_ids}
+    names = {j.pk: str(j.abbreviation) for j in Jurisdiction.objects.filter(pk__in=wanted)} if wanted else {}
+    return [
+        {**_group_labels(g), "jurisdictions": sorted(names[pk] for pk in g.jurisdiction_ids if pk in names)}
+        for g in groups
+    ]
+
+
+def evidence_group_views(*, groups: Iterable[EvidenceGroup]) -> list[dict[str, Any]]:
+    """Display dicts of stored groups, their member studies fetched in one query for all of them.
+
+    Nothing is pooled here: `meta` is the stored result. Members are fetched again through the
+    group's audience rule, so a study that stopped being visible before its group was
+    recomputed is left out of the table rather than shown.
+    """
+    groups = list(groups)
+    if not groups:
+        return []
+    from carrefour.experiments.services.evidence import AUDIENCE_VISIBILITIES
+
+    wanted = {pk for g in groups for pk in g.publication_ids}
+    publications = {
+        p.pk: p
+        for p in Publication.objects.filter(pk__in=wanted, experiment__deleted_at__isnull=True)
+        .select_related("experiment", "experiment__jurisdiction", "experiment__registration")
+        .only(
+            "pk", "experiment_id", "verdict", "outcome_kind", "estimate", "std_error", "ci_low", "ci_high", "n",
+            "experiment__title_en", "experiment__title_fr", "experiment__visibility", "experiment__deleted_at",
+            "experiment__jurisdiction__code", "experiment__jurisdiction__name_en", "experiment__jurisdiction__name_fr",
+            "experiment__jurisdiction__abbreviation_en", "experiment__jurisdiction__abbreviation_fr",
+            "experiment__registration__registered_at",
+        )
+    }
     result = []
-    for (itype, domain, kind), pubs in sorted(groups.items()):
+    for g in groups:
+        weights = (g.meta or {}).get("weights_random") or [None] * len(g.publication_ids)
+        allowed = AUDIENCE_VISIBILITIES[g.audience]
+        members = [
+            (publications[pk], w) for pk, w in zip(g.publication_ids, weights, strict=True)
+            if pk in publications and publications[pk].experiment.visibility in allowed
+        ]
         result.append(
             {
-                "intervention_type": itype,
-                "intervention_label": types.get(itype, itype),
-                "outcome_domain": domain,
-                "domain_label": domains.get(domain, domain),
-                "kind": kind,
-                "studies": pubs,
-                "jurisdictions": sorted({str(p.experiment.jurisdiction.abbreviation) for p in pubs}),
-                "meta": pool(pubs),
+                **_group_labels(g),
+                "studies": [p for p, _w in members],
+                "weights": [w for _p, w in members],
+                "jurisdictions": sorted({str(p.experiment.jurisdiction.abbreviation) for p, _w in members}),
             }
         )
     return result
 
 
-def evidence_group(*, user: Any, intervention_type: str, outcome_domain: str, **filters: Any) -> list[dict[str, Any]]:
-    """The groups (one per outcome scale) of one intervention type × outcome domain."""
-    filters.pop("intervention_type", None)
-    filters.pop("outcome_domain", None)
-    return evidence_groups(user=user, intervention_type=intervention_type, outcome_domain=outcome_domain, **filters)
+def evidence_groups(*, user: Any, intervention_type: str = "", outcome_domain: str = "") -> list[dict[str, Any]]:
+    """Every stored group `user` reads, as display dicts (the API; pages paginate `evidence_group_list`)."""
+    return evidence_group_views(
+        groups=evidence_group_list(user=user, intervention_type=intervention_type, outcome_domain=outcome_domain)
+    )
+
+
+def evidence_group(*, user: Any, intervention_type: str, outcome_domain: str) -> list[dict[str, Any]]:
+    """The stored groups (one per outcome scale) of one intervention type × outcome domain."""
+    return evidence_groups(user=user, intervention_type=intervention_type, outcome_domain=outcome_domain)
 
 
 def home_stats(*, user: Any) -> dict[str, int]:

@@ -19,3 +19,11 @@ def dataset_check_task(*, dataset_id: int) -> None:
     from carrefour.experiments.services import dataset_check
 
     dataset_check(dataset_id=dataset_id)
+
+
+@task()
+def evidence_recompute_task(*, experiment_id: int) -> None:
+    """Recompute the stored What works groups one experiment belongs to."""
+    from carrefour.experiments.services.evidence import evidence_recompute_for_experiment
+
+    evidence_recompute_for_experiment(experiment_id=experiment_id)

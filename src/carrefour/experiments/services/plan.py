@@ -17,6 +17,7 @@ from carrefour.declarations import commitments as commitment_links
 from carrefour.experiments import plan as plan_module
 from carrefour.experiments.models import Experiment
 from carrefour.experiments.services._common import _require_editor
+from carrefour.experiments.services.evidence import evidence_enqueue_recompute
 from carrefour.experiments.uploads import engine_message
 
 # Fields of Experiment that make up the plan (frozen at registration).
@@ -185,7 +186,11 @@ def experiment_update(
                 data = _with_power(data, stored)
         if "initiative" in data and _differs(stored, "initiative", data["initiative"]):
             _check_initiative(actor, data["initiative"])
+        visibility_changed = "visibility" in data and _differs(stored, "visibility", data["visibility"])
         model_update(instance=stored, actor=actor, data=data, expected_version=expected_version)
+        if visibility_changed and stored.is_published:
+            # Who may see its result changed: the stored What works pooling follows.
+            evidence_enqueue_recompute(experiment=stored)
         if commitments is not None:
             experiment_set_commitments(experiment=stored, actor=actor, commitments=commitments)
     experiment.refresh_from_db()

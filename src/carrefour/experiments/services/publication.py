@@ -12,6 +12,7 @@ from carrefour.core.exceptions import ApplicationError
 from carrefour.core.services import model_create
 from carrefour.experiments.models import Analysis, Experiment, Publication, Verdict
 from carrefour.experiments.services._common import _require_editor
+from carrefour.experiments.services.evidence import evidence_enqueue_recompute
 
 
 def publication_create(
@@ -39,7 +40,7 @@ def publication_create(
     effect = outcome["effects"][0]
     if effect["std_error"] is None or not math.isfinite(effect["std_error"]):
         raise ApplicationError(_("The primary outcome has no standard error; it cannot be published."))
-    return model_create(
+    publication = model_create(
         model=Publication,
         actor=actor,
         data={
@@ -60,3 +61,6 @@ def publication_create(
             "n": sum(analysis.result["n"].values()),
         },
     )
+    # What works pools the stored result: recompute this experiment's groups once committed.
+    evidence_enqueue_recompute(experiment=experiment)
+    return publication

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms as django_forms
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -11,12 +13,28 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from carrefour.core.exports import Column, export_response
-from carrefour.experiments import charts, forms, selectors
+from carrefour.experiments import charts, selectors
+from carrefour.experiments.models import InterventionType, OutcomeDomain
 from carrefour.experiments.views._common import _crumbs
 
+GROUPS_PER_PAGE = 20
 
-def _evidence_filters(request) -> tuple[forms.EvidenceFilterForm, dict[str, Any]]:
-    form = forms.EvidenceFilterForm(request.GET or None)
+
+class EvidenceGroupFilterForm(django_forms.Form):
+    """What works is filtered by what its stored groups are keyed on (the pooling is stored)."""
+
+    intervention_type = django_forms.ChoiceField(
+        label=gettext_lazy("Intervention type"), required=False,
+        choices=[("", gettext_lazy("All types")), *InterventionType.choices],
+    )
+    outcome_domain = django_forms.ChoiceField(
+        label=gettext_lazy("Outcome domain"), required=False,
+        choices=[("", gettext_lazy("All domains")), *OutcomeDomain.choices],
+    )
+
+
+def _evidence_filters(request) -> tuple[EvidenceGroupFilterForm, dict[str, Any]]:
+    form = EvidenceGroupFilterForm(request.GET or None)
     filters = {k: v for k, v in form.cleaned_data.items() if v} if form.is_bound and form.is_valid() else {}
     return form, filters
 
@@ -24,7 +42,7 @@ def _evidence_filters(request) -> tuple[forms.EvidenceFilterForm, dict[str, Any]
 def _group_chart(group: dict[str, Any]) -> None:
     meta = group["meta"]
     scale = 100.0 if group["kind"] == "binary" else 1.0
-    weights = meta["weights_random"] if meta else [None] * len(group["studies"])
+    weights = group["weights"]
     group["scale"] = scale
     group["rows"] = [
         {"publication": p, "weight": w, "estimate": p.estimate, "ci_low": p.ci_low, "ci_high": p.ci_high,
@@ -69,33 +87,33 @@ def what_works(request):
     fmt = request.GET.get("format")
     if fmt in ("csv", "json"):
         return export_response(selectors.published_list(user=request.user, **filters), EVIDENCE_COLUMNS, fmt, "what-works")
-    groups = selectors.evidence_groups(user=request.user, **filters)
-    for g in groups:
-        _group_chart(g)
+    page = Paginator(selectors.evidence_group_list(user=request.user, **filters), GROUPS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    # The list shows each group's stored pooling; its studies and forest plot are on the group's page.
+    groups = selectors.evidence_group_summaries(groups=page.object_list)
     query = request.GET.copy()
+    query.pop("page", None)
     query.pop("format", None)
     base = query.urlencode()
     return render(
         request,
         "experiments/what_works.html",
-        {"form": form, "groups": groups, "breadcrumbs": _crumbs(),
+        {"form": form, "groups": groups, "page_obj": page, "breadcrumbs": _crumbs(),
          "export_csv_url": "?" + (base + "&" if base else "") + "format=csv",
          "export_json_url": "?" + (base + "&" if base else "") + "format=json"},
     )
 
 
 def what_works_group(request, intervention_type: str, outcome_domain: str):
-    form, filters = _evidence_filters(request)
-    groups = selectors.evidence_group(
-        user=request.user, intervention_type=intervention_type, outcome_domain=outcome_domain, **filters
-    )
-    if not groups and not filters:
+    groups = selectors.evidence_group(user=request.user, intervention_type=intervention_type, outcome_domain=outcome_domain)
+    if not groups:
         raise Http404
     for g in groups:
         _group_chart(g)
     return render(
         request,
         "experiments/what_works_group.html",
-        {"form": form, "groups": groups, "breadcrumbs": _crumbs((_("What works"), reverse("experiments:what_works"))),
+        {"groups": groups, "breadcrumbs": _crumbs((_("What works"), reverse("experiments:what_works"))),
          "intervention_type": intervention_type, "outcome_domain": outcome_domain},
     )
