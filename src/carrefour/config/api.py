@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
-from carrefour.core.api import PAGINATION_DOC, problem_response
+from carrefour.core.api import PAGINATION_DOC, problem_response, validation_problem
 from carrefour.core.domains import add_api_routers
 from carrefour.core.exceptions import ApplicationError
 
@@ -28,10 +27,7 @@ def _application_error(request: HttpRequest, exc: ApplicationError):
 @api.exception_handler(ValidationError)
 def _validation_error(request: HttpRequest, exc: ValidationError):
     """A parameter of the wrong type is a problem+json too (422, each error listed)."""
-    error = ApplicationError(_("Some of the request’s parameters are not valid."))
-    errors = [{"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))}
-              for e in exc.errors]
-    return problem_response(error, status=422, errors=errors)
+    return validation_problem(exc)
 
 
 add_api_routers(api)

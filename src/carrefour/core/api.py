@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
+from ninja.errors import ValidationError
 from ninja.pagination import PaginationBase
 from pydantic import WithJsonSchema
 
@@ -51,6 +52,14 @@ def problem_response(exc: ApplicationError, *, status: int | None = None, **memb
             **members}
     return JsonResponse(body, status=status, content_type="application/problem+json",
                         json_dumps_params={"ensure_ascii": False})
+
+
+def validation_problem(exc: ValidationError) -> HttpResponse:
+    """422 problem+json for parameters of the wrong type, each error listed (where, what, which rule)."""
+    errors = [{"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))}
+              for e in exc.errors]
+    return problem_response(ApplicationError(_("Some of the request’s parameters are not valid.")), status=422,
+                            errors=errors)
 
 
 @dataclass(frozen=True)
