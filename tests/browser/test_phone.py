@@ -340,7 +340,7 @@ def test_a_wide_chart_scrolls_in_its_box_with_the_keyboard_and_the_forest_plot_f
     phone.wait_for_function("b => b.scrollLeft > 0", arg=box.element_handle(), timeout=5000)
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     # The forest plot needs no scrolling on a phone: its narrow drawing fits the column.
-    phone.goto(f"{phone.base_url}/en/experiments/what-works/")
+    phone.goto(f"{phone.base_url}/en/experiments/what-works/reminder/tax_compliance/")
     narrow = phone.locator("figure.cf-chart svg.cf-chart-narrow").first
     assert narrow.is_visible()
     assert narrow.evaluate("s => s.getBoundingClientRect().right <= document.documentElement.clientWidth")
