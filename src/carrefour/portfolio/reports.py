@@ -168,10 +168,24 @@ def localize(data: dict[str, Any], lang: str) -> dict[str, Any]:
         }
 
 
+def css_string(value: str) -> str:
+    """`value` as a quoted CSS string: every character but letters, digits and spaces escaped
+    (a classification read from the environment can close neither the string nor the style)."""
+    return '"' + "".join(c if (c.isascii() and c.isalnum()) or c == " " else f"\\{ord(c):x} " for c in value) + '"'
+
+
 def render_document(data: dict[str, Any], lang: str) -> str:
-    """The standalone HTML document that becomes the PDF."""
+    """The standalone HTML document that becomes the PDF (its title is the PDF's title; the
+    classification line is printed at the top and bottom of every page)."""
+    from django.conf import settings
+    from django.utils.safestring import mark_safe
+
+    classification = settings.REPORT_CLASSIFICATION
     with translation.override(lang):
-        return render_to_string("portfolio/report_print.html", {"report": localize(data, lang), "lang": lang})
+        return render_to_string("portfolio/report_print.html", {
+            "report": localize(data, lang), "lang": lang, "classification": classification,
+            "classification_css": mark_safe(css_string(classification)),  # noqa: S308 - escaped above
+        })
 
 
 def render_pdf(data: dict[str, Any], lang: str) -> bytes:
