@@ -49,3 +49,21 @@ def test_index_exports_csv_and_json(client):
     data = json.loads(b"".join(client.get("/en/declarations/?format=json").streaming_content))
     rows = data["results"] if isinstance(data, dict) else data
     assert [r["title_en"] for r in rows] == ["Open declaration"]
+
+
+def test_commitment_work_is_cut_in_the_database(client):
+    """A page of a commitment's work loads that page's records, not every linked record."""
+    from unittest import mock
+
+    owner = UserFactory()
+    commitment = CommitmentFactory()
+    teams = [TeamFactory(owner=owner, jurisdiction=JurisdictionFactory()) for _ in range(5)]
+    for team in teams:
+        services.commitment_links_set(actor=owner, target=team, commitments=[commitment])
+    url = f"/api/declarations/{commitment.declaration.slug}/commitments/{commitment.number}/work/"
+    with mock.patch("carrefour.declarations.selectors.linked_work", side_effect=AssertionError("loads every record")):
+        first = client.get(url, {"page_size": 2}).json()
+        second = client.get(first["next"]).json()
+    assert first["count"] == 5 and len(first["items"]) == len(second["items"]) == 2
+    assert {w["url"] for w in first["items"]}.isdisjoint({w["url"] for w in second["items"]})
+    assert {w["jurisdiction"] for w in first["items"] + second["items"]} < {t.jurisdiction.code for t in teams}

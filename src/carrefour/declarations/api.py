@@ -101,11 +101,8 @@ def commitment_work(request: HttpRequest, slug: str, number: int, months: int | 
     commitment = selectors.commitment_get(declaration=d, number=number) if d else None
     if commitment is None:
         raise Http404
-    out = []
-    for group in selectors.linked_work(commitment=commitment, user=request.user, since=since):
-        code = group["jurisdiction"].code if group["jurisdiction"] else None
-        for item in group["items"]:
-            obj = item["object"]
-            out.append({"kind": obj._meta.model_name, "title": str(getattr(obj, "title", obj)),
-                        "jurisdiction": code, "url": obj.get_absolute_url()})
-    return out
+    return each(selectors.linked_work_links(commitment=commitment, user=request.user, since=since), page=lambda links: [
+        {"kind": t["kind"], "title": str(getattr(t["object"], "title", t["object"])),
+         "jurisdiction": t["jurisdiction"].code if t["jurisdiction"] else None, "url": t["object"].get_absolute_url()}
+        for t in selectors.linked_work_targets(links=links)
+    ])

@@ -345,3 +345,50 @@ def search_hits(*, user, terms, limit) -> list:
         for c in commitment_list(user=user).filter(matching(terms, ["title_en", "title_fr", "text_en", "text_fr"]))[:limit]
     ]
     return hits
+
+
+def linked_work_links(*, commitment: Commitment, user, since=None) -> models.QuerySet:
+    """The links of `commitment` to records `user` may see, in a stable order (paginate it in the database).
+
+    The same records as `linked_work` (content records only, through the visibility rule; with
+    `since`, those created or updated since then), filtered in the database: one subquery per
+    kind of record, whatever the number of links.
+    """
+    from carrefour.core.visibility import visible_to
+
+    visible = models.Q(pk__in=[])
+    kinds = commitment.links.order_by().values_list("content_type_id", flat=True).distinct()
+    for ct_id in kinds:
+        model = ContentType.objects.get_for_id(ct_id).model_class()
+        field_names = {f.name for f in model._meta.get_fields()} if model is not None else set()
+        if not {"visibility", "deleted_at"} <= field_names:
+            continue  # only content records carry a visibility; anything else is not shown
+        targets = visible_to(model._default_manager.all(), user)
+        if since is not None and "updated_at" in field_names:
+            targets = targets.filter(models.Q(updated_at__gte=since) | models.Q(created_at__gte=since))
+        visible |= models.Q(content_type_id=ct_id, object_id__in=targets.values("pk"))
+    return commitment.links.filter(visible).order_by("content_type_id", "object_id", "pk")
+
+
+def linked_work_targets(*, links) -> list[dict]:
+    """The records of a page of links, in the links' order: [{"object", "kind", "jurisdiction"}].
+
+    One query per kind of record on the page (with its jurisdiction), not one per record.
+    """
+    links = list(links)
+    ids: dict[int, list[int]] = {}
+    for link in links:
+        ids.setdefault(link.content_type_id, []).append(link.object_id)
+    objects: dict[tuple[int, int], models.Model] = {}
+    for ct_id, pks in ids.items():
+        model = ContentType.objects.get_for_id(ct_id).model_class()
+        qs = model._default_manager.filter(pk__in=pks)
+        if "jurisdiction" in {f.name for f in model._meta.get_fields()}:
+            qs = qs.select_related("jurisdiction")
+        objects.update({(ct_id, obj.pk): obj for obj in qs})
+    out = []
+    for link in links:
+        obj = objects.get((link.content_type_id, link.object_id))
+        if obj is not None:
+            out.append({"object": obj, "kind": obj._meta.model_name, "jurisdiction": getattr(obj, "jurisdiction", None)})
+    return out
