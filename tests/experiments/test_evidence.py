@@ -214,3 +214,21 @@ def test_rebuild_evidence_recomputes_every_group(publish):
     assert after == before and len(after) == 4
     assert evidence_rebuild() == 4
     assert Publication.objects.count() == 3
+
+
+def test_the_migration_stores_the_groups_of_results_published_before_it(publish):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    publish(estimate=0.10, std_error=0.02)
+    publish(estimate=0.02, std_error=0.03, visibility="government")
+    publish(estimate=0.05, std_error=0.02, visibility="private")
+    by_service = {(g.audience, g.outcome_kind): (g.publication_ids, g.jurisdiction_ids, g.meta)
+                  for g in EvidenceGroup.objects.all()}
+    EvidenceGroup.objects.all().delete()
+    import_module("carrefour.experiments.migrations.0008_evidence_groups").store_existing_groups(apps, None)
+    by_migration = {(g.audience, g.outcome_kind): (g.publication_ids, g.jurisdiction_ids, g.meta)
+                    for g in EvidenceGroup.objects.all()}
+    assert by_migration == by_service
+    assert by_service[(PUBLIC, "binary")][2] is None and by_service[(GOVERNMENT, "binary")][2]["k"] == 2
