@@ -333,6 +333,10 @@ def seed_experiments(total: int, actor: Any) -> int:
         _audit(experiments, actor, ("title_en", "title_fr", "intervention_type", "outcome_domain", "visibility"))
         _audit(publications, actor, ("verdict", "summary_en", "summary_fr", "outcome", "estimate"))
         _commitment_links(experiments, actor, every=1)
+    # bulk_create skips the services, so the stored What works pooling is rebuilt once here.
+    from carrefour.experiments.services.evidence import evidence_rebuild
+
+    evidence_rebuild()
     return len(experiments)
 
 
