@@ -9,6 +9,8 @@ initiative makes the next request count again.
 
 from __future__ import annotations
 
+import csv
+import io
 from collections import Counter
 from unittest import mock
 
@@ -245,3 +247,14 @@ def test_list_queries_do_not_grow_with_the_initiatives(world, who):
     assert large == small
     # Reading the stored figures is cheaper than counting them.
     assert all(read < counted for counted, read in small.values()), small
+
+
+def test_the_list_page_reads_what_it_shows_and_its_exports_every_column(world, client):
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/en/portfolio/")
+    assert page.status_code == 200
+    # The table is an export column, not one of the page's: the page does not read it.
+    assert not [q["sql"] for q in queries if 'FROM "portfolio_table"' in q["sql"]]
+    export = client.get("/en/portfolio/?format=csv")
+    rows = list(csv.DictReader(io.StringIO(b"".join(export.streaming_content).decode("utf-8-sig"))))
+    assert [row["Table"] for row in rows] == [world.table.slug] * 5

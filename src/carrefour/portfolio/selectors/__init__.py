@@ -34,6 +34,7 @@ from carrefour.portfolio.selectors.initiatives import (
     priority_choices,
     tables_for_new_initiative,
     visible_related,
+    with_list_related,
     with_related,
 )
 from carrefour.portfolio.selectors.tables import (
@@ -99,5 +100,6 @@ __all__ = [
     "table_team_memberships",
     "tables_for_new_initiative",
     "visible_related",
+    "with_list_related",
     "with_related",
 ]

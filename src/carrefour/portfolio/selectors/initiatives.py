@@ -67,6 +67,13 @@ def with_related(qs: QuerySet[Initiative], *, user: Any) -> QuerySet[Initiative]
     )
 
 
+def with_list_related(qs: QuerySet[Initiative], *, user: Any) -> QuerySet[Initiative]:
+    """What the portfolio's list page shows of each initiative, and no more (its exports read
+    `with_related`): the lead, partners, facets and the priority if `user` sees it."""
+    return qs.defer("summary_en", "summary_fr", "commitments_text").select_related("jurisdiction").prefetch_related(
+        "facets", "partner_jurisdictions", Prefetch("priority", queryset=visible_to(Priority.objects.all(), user)))
+
+
 def initiative_detail_qs(*, user: Any) -> QuerySet[Initiative]:
     achievements = visible_to(Achievement.objects.all(), user).prefetch_related("jurisdictions")
     return with_related(visible_to(Initiative.objects.all(), user), user=user).select_related(

@@ -64,8 +64,9 @@ class PortfolioView(ExportMixin, ListView):
         return self._base
 
     def get_queryset(self):
-        return selectors.with_related(self.base_queryset(), user=self.request.user).order_by(
-            "title_" + active_language(), "pk")
+        # The exports carry every column; the page only what its table shows.
+        related = selectors.with_related if self.request.GET.get("format") in ("csv", "json") else selectors.with_list_related
+        return related(self.base_queryset(), user=self.request.user).order_by("title_" + active_language(), "pk")
 
     def facets(self) -> list:
         if not hasattr(self, "_facets"):
