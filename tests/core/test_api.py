@@ -176,6 +176,8 @@ def test_the_openapi_document_describes_the_pagination():
     for path in _paged_paths():
         params = {p["name"]: p["schema"] for p in schema["paths"][path]["get"]["parameters"] if p["in"] == "query"}
         assert (params["page"]["type"], params["page"]["minimum"], params["page"]["default"]) == ("integer", 1, 1), path
+        responses = schema["paths"][path]["get"]["responses"]
+        assert {"200", "400", "404", "422"} <= {str(code) for code in responses}, path
         size = params["page_size"]
         assert (size["type"], size["default"], size["maximum"]) == (
             "integer", core_api.DEFAULT_PAGE_SIZE, core_api.MAX_PAGE_SIZE), path

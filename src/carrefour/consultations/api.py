@@ -9,7 +9,7 @@ from ninja import Router, Schema
 from ninja.pagination import paginate
 
 from carrefour.consultations import selectors
-from carrefour.core.api import Pagination, each, url_maker
+from carrefour.core.api import Pagination, each, paged, url_maker
 
 router = Router(tags=["consultations"])
 
@@ -37,7 +37,7 @@ class CommentOut(Schema):
     created_at: datetime.datetime
 
 
-@router.get("/", response=list[ConsultationOut])
+@router.get("/", response=paged(ConsultationOut))
 @paginate(Pagination)
 def consultation_list(request: HttpRequest):
     """Consultations you may see, the latest to open first."""
@@ -47,7 +47,7 @@ def consultation_list(request: HttpRequest):
         "closes_at": c.closes_at, "phase": c.phase, "comments": c.comment_count, "url": url(c.slug)})
 
 
-@router.get("/{slug}/comments/", response=list[CommentOut])
+@router.get("/{slug}/comments/", response=paged(CommentOut))
 @paginate(Pagination)
 def consultation_comments(request: HttpRequest, slug: str):
     """Visible comments; no names, emails or addresses (the commenter's kind only)."""

@@ -37,6 +37,22 @@ PAGINATION_DOC = (
 )
 
 
+class Problem(Schema):
+    """An RFC 7807 problem (served as application/problem+json)."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    field: str | None = None
+    errors: list[dict[str, Any]] | None = None
+
+
+def paged(item: Any) -> dict[int, Any]:
+    """The `response=` of a paginated list of `item`, with the problems it may answer."""
+    return {200: list[item], 400: Problem, 404: Problem, 422: Problem}
+
+
 class ApiProblem(ApplicationError):
     """A request the API refuses with a given HTTP status (default 400), as problem+json."""
 

@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
-from carrefour.core.api import Pagination, each, url_maker
+from carrefour.core.api import Pagination, each, paged, url_maker
 from carrefour.declarations import selectors
 
 router = Router(tags=["declarations"])
@@ -63,7 +63,7 @@ def _declaration(d, url=None) -> dict:
             "adopted_on": d.adopted_on, "url": url(d.slug) if url else d.get_absolute_url()}
 
 
-@router.get("/", response=list[DeclarationOut])
+@router.get("/", response=paged(DeclarationOut))
 @paginate(Pagination)
 def declaration_list(request: HttpRequest):
     """Declarations you may see."""
@@ -92,7 +92,7 @@ def declaration_detail(request: HttpRequest, slug: str):
     }
 
 
-@router.get("/{slug}/commitments/{number}/work/", response=list[WorkOut])
+@router.get("/{slug}/commitments/{number}/work/", response=paged(WorkOut))
 @paginate(Pagination)
 def commitment_work(request: HttpRequest, slug: str, number: int, months: int | None = None):
     """The records serving one commitment that you may see; `months=12` for the last year only (1 to 1200)."""

@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
-from carrefour.core.api import Pagination, each, url_maker
+from carrefour.core.api import Pagination, each, paged, url_maker
 from carrefour.core.visibility import can_edit
 from carrefour.experiments import selectors
 
@@ -103,7 +103,7 @@ def _experiment(e, urls: dict[str, Callable[[int], str]] | None = None) -> dict[
     }
 
 
-@router.get("/", response=list[ExperimentOut])
+@router.get("/", response=paged(ExperimentOut))
 @paginate(Pagination)
 def experiment_list(request: HttpRequest):
     """Experiments you may see, newest first."""
@@ -111,7 +111,7 @@ def experiment_list(request: HttpRequest):
     return each(selectors.experiment_list(user=request.user), lambda e: _experiment(e, urls))
 
 
-@router.get("/what-works/", response=list[PooledOut])
+@router.get("/what-works/", response=paged(PooledOut))
 @paginate(Pagination)
 def what_works(request: HttpRequest):
     """Published results pooled by intervention type × outcome domain (× outcome scale), as stored."""

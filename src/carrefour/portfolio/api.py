@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
-from carrefour.core.api import Pagination, each, url_maker
+from carrefour.core.api import Pagination, each, paged, url_maker
 from carrefour.portfolio import selectors
 
 router = Router(tags=["portfolio"])
@@ -59,7 +59,7 @@ def _initiative(i, url: Callable[[int], str] | None = None) -> dict:
     }
 
 
-@router.get("/initiatives/", response=list[InitiativeOut])
+@router.get("/initiatives/", response=paged(InitiativeOut))
 @paginate(Pagination)
 def initiative_list(request: HttpRequest, jurisdiction: str | None = None, facet: str | None = None,
                     stage: str | None = None, status: str | None = None):
