@@ -33,8 +33,8 @@ def _status_cell(page: str, dataset: Dataset) -> str:
 def test_a_new_upload_is_checking_until_the_task_runs_and_cannot_be_analysed(experiment, owner, client):
     client.force_login(owner)
     response = client.post(f"/en/experiments/{experiment.pk}/data/", {"file": outcomes_csv()})  # no commit: no task
-    assert response.status_code == 302
     dataset = experiment.datasets.get()
+    assert response["Location"] == f"/en/experiments/{experiment.pk}/data/#dataset-{dataset.pk}"
     assert (dataset.status, dataset.rows, dataset.attempts) == (Dataset.Status.CHECKING, None, 0)
     assert Path(dataset.path).exists()
     assert not Analysis.objects.filter(experiment=experiment).exists()
@@ -85,8 +85,9 @@ def test_a_file_refused_by_its_checks_is_removed_and_its_reason_shown_in_the_rea
 ):
     client.force_login(owner)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"/en/experiments/{experiment.pk}/data/", {"file": outcomes_csv(arms=("control", "letter"))})
+        response = client.post(f"/en/experiments/{experiment.pk}/data/", {"file": outcomes_csv(arms=("control", "letter"))})
     dataset = experiment.datasets.get()
+    assert response["Location"] == f"/en/experiments/{experiment.pk}/data/#dataset-{dataset.pk}"
     assert (dataset.status, dataset.error_code) == (Dataset.Status.REFUSED, "arms_unknown")
     assert not Path(dataset.path).exists()
     assert not Analysis.objects.filter(experiment=experiment).exists()

@@ -21,12 +21,16 @@ def _requested(owner, team) -> Analysis:
     return services.analysis_request(experiment=experiment, actor=owner, dataset=dataset, enqueue=False)
 
 
-def _worker_died(analysis: Analysis, *, heartbeat_age: datetime.timedelta) -> Analysis:
-    """The state a worker killed mid-run leaves behind: running, its last heartbeat `heartbeat_age` ago."""
+def _worker_died(analysis: Analysis, *, heartbeat_age: datetime.timedelta, requeued: bool = True) -> Analysis:
+    """The state a worker killed mid-run leaves behind: running, its last heartbeat `heartbeat_age` ago.
+
+    `requeued`: the run was already queued again once after a lost worker (so this loss fails it).
+    """
     beat = timezone.now() - heartbeat_age
     Analysis.objects.filter(pk=analysis.pk).update(
         status=Analysis.Status.RUNNING, attempts=1, progress=20, step="estimating",
         started_at=beat - datetime.timedelta(seconds=5), heartbeat_at=beat,
+        error_params={"requeues": 1} if requeued else {},
     )
     analysis.refresh_from_db()
     return analysis
@@ -79,8 +83,9 @@ def test_a_run_that_lost_its_lease_never_stores_its_result(owner, team, monkeypa
 
     monkeypatch.setattr(analysis_module.stats, "analyze", slow_engine)
     finished = services.analysis_run(analysis_id=analysis.pk)
+    # The first loss queues it again (the task is enqueued after commit); nothing was stored.
     assert (finished.status, finished.step, finished.result, finished.engine_version) == (
-        Analysis.Status.FAILED, "stale", {}, ""
+        Analysis.Status.QUEUED, "requeued", {}, ""
     )
 
 
@@ -100,3 +105,44 @@ def test_the_heartbeat_is_touched_while_the_engine_works(transactional_db, setti
     analysis.refresh_from_db()
     assert analysis.heartbeat_at > before
     assert not services.analysis_is_stale(analysis)
+
+
+def test_a_run_that_lost_its_worker_is_queued_again_once_then_failed(owner, team, client, django_capture_on_commit_callbacks):
+    analysis = _requested(owner, team)
+    stale = _worker_died(analysis, heartbeat_age=services.analysis_lease() * 2, requeued=False)
+    client.force_login(owner)
+    # The first loss: queued again (not failed), the page says why; the task is enqueued after commit.
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        page = client.get(f"/en/experiments/{stale.experiment_id}/analyses/{stale.pk}/").content.decode()
+    assert len(callbacks) == 1
+    stale.refresh_from_db()
+    assert (stale.status, stale.step, stale.error_params, stale.result) == (
+        Analysis.Status.QUEUED, "requeued", {"requeues": 1}, {}
+    )
+    assert 'data-status="queued"' in page and 'id="analysis-requeued"' in page
+    assert "Retry the analysis" not in page
+    french = client.get(f"/fr/experiments/{stale.experiment_id}/analyses/{stale.pk}/").content.decode()
+    assert "a été remise en file d" in french
+    # Its second run loses its worker too: now it fails, with the "you can retry" message.
+    Analysis.objects.filter(pk=stale.pk).update(
+        status=Analysis.Status.RUNNING, attempts=2, heartbeat_at=timezone.now() - services.analysis_lease() * 2
+    )
+    stale.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        failed = services.analysis_expire_if_stale(analysis=stale)
+    assert callbacks == []
+    assert (failed.status, failed.step) == (Analysis.Status.FAILED, "stale")
+    # A retry by the team starts the count again: its next loss is requeued once more.
+    with django_capture_on_commit_callbacks(execute=False):
+        services.analysis_retry(analysis=failed, actor=owner)
+    failed.refresh_from_db()
+    assert (failed.status, failed.error_params) == (Analysis.Status.QUEUED, {})
+
+
+def test_a_requeued_run_is_run_again_and_finishes(owner, team, django_capture_on_commit_callbacks):
+    stale = _worker_died(_requested(owner, team), heartbeat_age=services.analysis_lease() * 2, requeued=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.analyses_expire_stale() == 1
+    stale.refresh_from_db()
+    assert (stale.status, stale.attempts) == (Analysis.Status.DONE, 2)
+    assert stale.result["results"]

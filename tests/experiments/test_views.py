@@ -107,8 +107,9 @@ def test_upload_through_the_page_queues_the_analysis(owner, team, client, django
         response = client.post(f"/en/experiments/{experiment.pk}/data/", {"file": outcomes_csv()})
     assert response.status_code == 302
     dataset = experiment.datasets.get()
+    # The request answered before the commit: the page shows the checks, which the task then ran,
+    # and after them the analysis "Upload and analyse" asked for.
     assert response["Location"] == f"/en/experiments/{experiment.pk}/data/#dataset-{dataset.pk}"
-    # The checks ran in the task, then the analysis "Upload and analyse" asked for.
     assert (dataset.status, dataset.rows) == ("ready", 400)
     analysis = Analysis.objects.get(experiment=experiment)
     assert (analysis.dataset, analysis.status) == (dataset, Analysis.Status.DONE)

@@ -131,7 +131,10 @@ def analysis_retry(*, analysis: Analysis, actor: Any) -> Analysis:
     analysis = analysis_expire_if_stale(analysis=analysis)
     if analysis.status != Analysis.Status.FAILED:
         raise ApplicationError(_("Only a failed analysis can be retried."))
-    model_update(instance=analysis, actor=actor, data={"status": Analysis.Status.QUEUED, "progress": 0, "step": ""}, note="retry")
+    model_update(
+        instance=analysis, actor=actor,
+        data={"status": Analysis.Status.QUEUED, "progress": 0, "step": "", "error_params": {}}, note="retry",
+    )
     _enqueue(analysis)
     return analysis
 
@@ -156,35 +159,50 @@ def analysis_is_stale(analysis: Analysis, *, now: datetime.datetime | None = Non
     return last is None or (now or timezone.now()) - last > analysis_lease()
 
 
+REQUEUES = 1  # how many times a run that lost its worker is queued again before it fails
+
+
 def analysis_expire_if_stale(*, analysis: Analysis, now: datetime.datetime | None = None) -> Analysis:
-    """Mark a running analysis whose worker stopped as failed, so it can be retried.
+    """Queue a running analysis whose worker stopped once more, or, the second time, mark it failed.
 
     Nothing it computed is kept (the result is only ever written by a run that still holds
-    the lease). The update is conditional, so a heartbeat that arrives meanwhile wins.
+    the lease). The update is conditional, so a heartbeat that arrives meanwhile wins. While
+    queued again, its `error_params` count the requeues (no error is shown: it is not failed);
+    a retry by the team starts the count again.
     """
     now = now or timezone.now()
     if not analysis_is_stale(analysis, now=now):
         return analysis
-    expired = Analysis.objects.filter(
+    requeues = int((analysis.error_params or {}).get("requeues", 0))
+    held = Analysis.objects.filter(
         pk=analysis.pk, status=Analysis.Status.RUNNING, attempts=analysis.attempts,
         heartbeat_at=analysis.heartbeat_at,
-    ).update(
-        status=Analysis.Status.FAILED, step=STALE_STEP, error=str(STALE_ERROR), result={}, progress=0,
-        finished_at=now, updated_at=now,
     )
-    if expired:
+    if requeues < REQUEUES:
+        requeued = held.update(
+            status=Analysis.Status.QUEUED, step="requeued", error="", error_code="",
+            error_params={"requeues": requeues + 1}, result={}, progress=0, updated_at=now,
+        )
+        if requeued:
+            audit_log(instance=analysis, actor=None, action="event", changes={"status": ["running", "queued"]},
+                      note="no heartbeat within the lease: the worker stopped; queued again once")
+            _enqueue(analysis)
+    elif held.update(
+        status=Analysis.Status.FAILED, step=STALE_STEP, error=str(STALE_ERROR), error_code="", result={},
+        progress=0, finished_at=now, updated_at=now,
+    ):
         audit_log(instance=analysis, actor=None, action="event", changes={"status": ["running", "failed"]},
-                  note="no heartbeat within the lease: the worker stopped")
+                  note="no heartbeat within the lease a second time: the worker stopped")
     analysis.refresh_from_db()
     return analysis
 
 
 def analyses_expire_stale(*, now: datetime.datetime | None = None) -> int:
-    """Mark every stale running analysis as failed; return how many were."""
+    """Queue again (once) or mark failed every stale running analysis; return how many were."""
     now = now or timezone.now()
     count = 0
     for analysis in Analysis.objects.filter(status=Analysis.Status.RUNNING):
-        count += analysis_expire_if_stale(analysis=analysis, now=now).status == Analysis.Status.FAILED
+        count += analysis_expire_if_stale(analysis=analysis, now=now).status != Analysis.Status.RUNNING
     return count
 
 
@@ -240,7 +258,7 @@ def _claim(analysis: Analysis) -> bool:
     now = timezone.now()
     claimed = Analysis.objects.filter(pk=analysis.pk, status=analysis.status, attempts=analysis.attempts).update(
         status=Analysis.Status.RUNNING, progress=5, step="checking", started_at=now, heartbeat_at=now,
-        error="", error_code="", error_params={}, attempts=analysis.attempts + 1, updated_at=now,
+        error="", error_code="", attempts=analysis.attempts + 1, updated_at=now,
     )
     if claimed:
         analysis.status, analysis.attempts = Analysis.Status.RUNNING, analysis.attempts + 1

@@ -44,11 +44,22 @@ def _data(request, pk: int):
             except ApplicationError as exc:
                 add_application_error(form, exc)
             else:
-                messages.success(
-                    request, _("The file was stored and is being checked against the plan; its analysis starts once the checks pass.")
-                )
-                return HttpResponseRedirect(reverse("experiments:data", kwargs={"pk": pk}) + f"#dataset-{dataset.pk}")
+                return _uploaded(request, experiment, dataset)
     return _data_page(request, experiment, form=form)
+
+
+def _uploaded(request, experiment: Experiment, dataset):
+    """Where an upload leads: its analysis if the checks already ran (a worker was free), else its checks."""
+    dataset = selectors.dataset_get(experiment=experiment, pk=dataset.pk)
+    analysis = selectors.dataset_latest_analysis(dataset=dataset)
+    if analysis is not None:
+        messages.success(request, _("The file passed its checks and its analysis is queued."))
+        return HttpResponseRedirect(analysis_url(analysis))
+    if dataset.is_checking:
+        messages.success(
+            request, _("The file was stored and is being checked against the plan; its analysis starts once the checks pass.")
+        )
+    return HttpResponseRedirect(reverse("experiments:data", kwargs={"pk": experiment.pk}) + f"#dataset-{dataset.pk}")
 
 
 @login_required
