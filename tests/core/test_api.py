@@ -248,6 +248,17 @@ def test_the_problems_are_translated(client, world):
     assert wrong.json()["errors"][0]["loc"] == ["path", "pk"]
 
 
+def test_a_record_one_may_not_see_is_the_same_problem_as_none(client, world):
+    from carrefour.portfolio.models import Initiative
+
+    hidden = Initiative.objects.get(title_en=f"{SECRET} initiative")
+    answers = [client.get(f"/api/portfolio/initiatives/{pk}/", HTTP_ACCEPT_LANGUAGE="fr") for pk in (hidden.pk, 10**9)]
+    assert [a.status_code for a in answers] == [404, 404]
+    assert answers[0].json() == answers[1].json()
+    assert answers[0]["Content-Type"] == "application/problem+json"
+    assert answers[0].json()["title"] == "Cette fiche n’existe pas, ou vous ne pouvez pas la voir."
+
+
 def test_private_records_are_neither_listed_nor_counted(client, world):
     admin = Client()
     admin.force_login(world.admin)

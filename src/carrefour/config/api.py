@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
-from carrefour.core.api import PAGINATION_DOC, problem_response, validation_problem
+from carrefour.core.api import (
+    PAGINATION_DOC,
+    not_found_problem,
+    problem_response,
+    validation_problem,
+)
 from carrefour.core.domains import add_api_routers
 from carrefour.core.exceptions import ApplicationError
 
@@ -28,6 +33,12 @@ def _application_error(request: HttpRequest, exc: ApplicationError):
 def _validation_error(request: HttpRequest, exc: ValidationError):
     """A parameter of the wrong type is a problem+json too (422, each error listed)."""
     return validation_problem(exc)
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404):
+    """A record that does not exist, or that the reader may not see: the same problem+json 404."""
+    return not_found_problem()
 
 
 add_api_routers(api)

@@ -70,6 +70,11 @@ def problem_response(exc: ApplicationError, *, status: int | None = None, **memb
                         json_dumps_params={"ensure_ascii": False})
 
 
+def not_found_problem() -> HttpResponse:
+    """404 problem+json: no such record, or one the reader may not see (the two are not told apart)."""
+    return problem_response(ApplicationError(_("There is no such record, or you may not see it.")), status=404)
+
+
 def validation_problem(exc: ValidationError) -> HttpResponse:
     """422 problem+json for parameters of the wrong type, each error listed (where, what, which rule)."""
     errors = [{"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))}
