@@ -258,3 +258,14 @@ def test_the_list_page_reads_what_it_shows_and_its_exports_every_column(world, c
     export = client.get("/en/portfolio/?format=csv")
     rows = list(csv.DictReader(io.StringIO(b"".join(export.streaming_content).decode("utf-8-sig"))))
     assert [row["Table"] for row in rows] == [world.table.slug] * 5
+
+
+def test_joining_a_team_changes_the_readers_counts_at_once(world):
+    from carrefour.directory.models import Role
+    from carrefour.directory.services import membership_add
+
+    citizen = _client(world.citizen)
+    assert citizen.get("/en/portfolio/").context["paginator"].count == 5  # public only
+    membership_add(team=world.table.team, user=world.citizen, role=Role.MEMBER, actor=world.admin)
+    # No portfolio service ran, yet the entry is another one: the reader's teams are in its key.
+    assert citizen.get("/en/portfolio/").context["paginator"].count == 7  # and government, members

@@ -28,8 +28,9 @@ from carrefour.portfolio.models import (
 )
 
 VERSION_KEY = "portfolio:figures:version"
-# A backstop for changes that reach no portfolio service (a team's membership, a bulk load):
-# an entry is counted again after this long even if no initiative changed.
+# A backstop for writes that reach no portfolio service (a bulk load, the demo's facet links):
+# an entry is counted again after this long even if no service said an initiative changed.
+# (A reader's teams are part of the key, so joining or leaving one needs no invalidation.)
 FIGURES_SECONDS = 600
 
 
