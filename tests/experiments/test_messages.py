@@ -198,3 +198,12 @@ def test_forest_plot_labels_round_their_numbers(language, low, high):
     numbers = "0,331" if language == "fr" else "0.331"
     assert f"{numbers} [{low}; {high}]" in svg
     assert "0.198" not in svg and "0,198" not in svg and "0.462" not in svg and "0,462" not in svg
+
+
+def test_the_size_limit_is_written_with_the_reader_separators():
+    from carrefour.experiments.services import _limit_message
+
+    with translation.override("en"):
+        assert _limit_message(2048 * 1024 * 1024) == "The file is larger than the limit of 2,048 MB; nothing was stored."
+    with translation.override("fr"):
+        assert _limit_message(2048 * 1024 * 1024).startswith("Le fichier dépasse la limite de 2\u00a0048\u00a0Mo")

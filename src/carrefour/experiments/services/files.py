@@ -14,6 +14,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from carrefour.core.exceptions import ApplicationError
+from carrefour.core.numbers import format_number
 from carrefour.experiments.models import Dataset, Experiment, Randomization
 from carrefour.experiments.uploads import engine_message
 from carrefour.stats.labels import label as stats_label
@@ -59,7 +60,7 @@ def _suffix(name: str) -> str:
 
 def _limit_message(limit: int) -> str:
     return _("The file is larger than the limit of %(limit)s MB; nothing was stored.") % {
-        "limit": f"{limit / 1024 / 1024:,.0f}"
+        "limit": format_number(limit / 1024 / 1024)  # the reader's separators (2 048 in French)
     }
 
 
