@@ -154,3 +154,48 @@ def test_new_initiative_sent_twice_is_added_once(page, portfolio_data):
     page.wait_for_url("**/en/portfolio/initiatives/*/")
     assert "The initiative was added." in page.content()
     assert Initiative.objects.filter(title_en="Double-click pilot").count() == 1
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_two_editors_at_once_merge_or_see_both_values(page, portfolio_data, lang):
+    """A save made elsewhere (another tab) while I edit: a change to another field is merged; the same
+    field shows both values on a page that passes axe, my text still in the form, and saving again
+    keeps their other change."""
+    from django.contrib.auth import get_user_model
+
+    from carrefour.portfolio import services
+    from carrefour.portfolio.models import Initiative
+
+    _login(page)
+    initiative = Initiative.objects.get(title_en="Open Data")
+    other = get_user_model().objects.get(email="amelie.tremblay@canada.ca")
+    summary = "gcds-textarea[name=summary_en] textarea, textarea[name=summary_en]"
+    submit = "form gcds-button[type=submit]"
+    url = page.base_url + f"/{lang}/portfolio/initiatives/{initiative.pk}/edit/"
+
+    page.goto(url)
+    services.initiative_update(initiative=Initiative.objects.get(pk=initiative.pk), actor=other,
+                               data={"status": "at_risk"})
+    page.locator(summary).first.fill("My summary, merged.")
+    page.locator(submit).click()
+    page.wait_for_url(f"**/{lang}/portfolio/initiatives/{initiative.pk}/")
+    saved = Initiative.objects.get(pk=initiative.pk)
+    assert (saved.status, saved.summary_en) == ("at_risk", "My summary, merged.")
+    assert ("their changes were kept" if lang == "en" else "ses modifications ont été conservées") in page.content()
+
+    page.goto(url)
+    services.initiative_update(initiative=Initiative.objects.get(pk=initiative.pk), actor=other,
+                               data={"summary_en": "Their summary.", "status": "blocked"})
+    page.locator(summary).first.fill("My second summary.")
+    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+        page.locator(submit).click()
+    assert answer.value.status == 409
+    section = page.locator("section[aria-labelledby=conflict-title]")
+    assert "Their summary." in section.inner_text() and "My second summary." in section.inner_text()
+    assert page.locator(summary).first.input_value() == "My second summary."
+    assert_accessible(page, f"portfolio-conflict-{lang}")
+    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+        page.locator(submit).click()
+    assert answer.value.status == 302
+    saved = Initiative.objects.get(pk=initiative.pk)
+    assert (saved.status, saved.summary_en) == ("blocked", "My second summary.")
