@@ -21,8 +21,8 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 # Where people write about their personal information, the terms or an accessibility barrier
 # (the privacy notice, terms of use and accessibility statement name it).
 CONTACT_EMAIL = env_str("CONTACT_EMAIL", "carrefour@example.org")
-# The security classification printed at the top and bottom of every page of a PDF report,
-# in both languages, as the government's policy on security requires for documents it sends.
+# The security classification printed at the top and bottom of every page of a PDF report
+# (both languages in one line; a deployment holding protected information sets its own).
 REPORT_CLASSIFICATION = env_str("REPORT_CLASSIFICATION", "UNCLASSIFIED / NON CLASSIFIÉ")
 
 # The domains of Carrefour, in dependency order (DESIGN.md, "The domain contract"). Each is its
