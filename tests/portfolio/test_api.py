@@ -74,3 +74,28 @@ def test_api_initiative_detail_has_its_visible_timeline(client, world):
     assert client.get(f"/api/portfolio/initiatives/{world.extra['private'].pk}/").status_code == 404
     services.initiative_delete(initiative=initiative, actor=world.secretary)
     assert client.get(f"/api/portfolio/initiatives/{initiative.pk}/").status_code == 404
+
+
+def test_api_list_names_a_members_table_and_priority_to_members_only(client):
+    from carrefour.directory.models import Role
+    from carrefour.directory.services import membership_add
+    from tests.directory.factories import TeamFactory
+    from tests.portfolio.factories import make_priority, make_table
+
+    world = make_world()
+    team = TeamFactory(visibility="members")
+    membership_add(team=team, user=world.secretary, role=Role.SECRETARIAT, actor=world.admin)
+    table = make_table(actor=world.admin, team=team, visibility="members")
+    priority = make_priority(table, actor=world.secretary, title_en="Quiet priority", title_fr="Priorité discrète")
+    initiative = make_initiative(actor=world.secretary, jurisdiction=world.federal, table=table, priority=priority,
+                                 partner_jurisdictions=[world.ontario])
+
+    def listed() -> dict:
+        return next(i for i in client.get("/api/portfolio/initiatives/").json()["items"] if i["id"] == initiative.pk)
+
+    assert (listed()["table"], listed()["priority"]) == (None, None)
+    client.force_login(world.secretary)
+    item = listed()
+    assert (item["table"], item["priority"]) == (table.slug, "Quiet priority")
+    assert item["lead_jurisdiction"] == "ca" and item["partner_jurisdictions"] == ["on"]
+    assert item["url"] == initiative.get_absolute_url()

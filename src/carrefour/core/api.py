@@ -89,20 +89,22 @@ class Each:
 
     source: QuerySet | Sequence
     serialize: Callable[[list[Any]], list[Any]]
+    counted: QuerySet | None = None
 
 
 def each(source: QuerySet | Sequence, serialize: Callable[[Any], Any] | None = None, *,
-         page: Callable[[list[Any]], list[Any]] | None = None) -> Each:
+         page: Callable[[list[Any]], list[Any]] | None = None, counted: QuerySet | None = None) -> Each:
     """Return `source` to paginate, turning only the page's records into items.
 
     `serialize(record)` makes one item; `page(records)` makes the whole page's items at once
-    (when their related records are fetched in one query for the page).
+    (when their related records are fetched in one query for the page). `counted`, the same
+    records without the joins and subqueries that only the items need, is counted instead.
     """
     if page is None:
         if serialize is None:
             raise TypeError("each() needs serialize or page")
-        return Each(source, lambda records: [serialize(r) for r in records])
-    return Each(source, page)
+        return Each(source, lambda records: [serialize(r) for r in records], counted)
+    return Each(source, page, counted)
 
 
 def _page_number(value: str | None, *, name: str, default: int) -> int:
@@ -160,12 +162,12 @@ class Pagination(PaginationBase):
     def paginate_queryset(self, queryset: Any, pagination: Input, request: HttpRequest, **params: Any) -> Any:
         page = _page_number(pagination.page, name="page", default=1)
         size = min(_page_number(pagination.page_size, name="page_size", default=DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE)
-        serialize = None
+        serialize, counted = None, None
         if isinstance(queryset, Each):
-            queryset, serialize = queryset.source, queryset.serialize
+            queryset, serialize, counted = queryset.source, queryset.serialize, queryset.counted
         if isinstance(queryset, QuerySet):
             queryset = _stable(queryset)
-            count = queryset.count()
+            count = (queryset if counted is None else counted).count()
         else:
             count = len(queryset)
         last = max(1, -(-count // size))

@@ -48,14 +48,14 @@ class InitiativeDetailOut(InitiativeOut):
     achievements: list[AchievementOut]
 
 
-def _initiative(i, url: Callable[[int], str] | None = None) -> dict:
+def _initiative(i) -> dict:
     return {
         "id": i.pk, "title_en": i.title_en, "title_fr": i.title_fr, "summary_en": i.summary_en,
         "summary_fr": i.summary_fr, "lead_jurisdiction": i.jurisdiction.code,
         "partner_jurisdictions": [j.code for j in i.partner_jurisdictions.all()],
         "table": i.table.slug if i.table else None, "priority": i.priority.title_en if i.priority else None,
         "facets": [f.code for f in i.facets.all()], "stage": i.stage, "status": i.status,
-        "start_date": i.start_date, "end_date": i.end_date, "url": url(i.pk) if url else i.get_absolute_url(),
+        "start_date": i.start_date, "end_date": i.end_date, "url": i.get_absolute_url(),
     }
 
 
@@ -73,9 +73,22 @@ def initiative_list(request: HttpRequest, jurisdiction: str | None = None, facet
         filters["facet"] = selectors.facet_by_code(code=facet)
         if filters["facet"] is None:
             return []
-    qs = selectors.with_related(selectors.initiative_list(user=request.user, **filters), user=request.user).order_by("pk")
     url = url_maker("portfolio:initiative", "pk")
-    return each(qs, lambda i: _initiative(i, url))
+    rows = selectors.initiative_api_rows(user=request.user, **filters).order_by("pk")
+    return each(rows, page=lambda page: _rows(page, url), counted=selectors.initiative_list(user=request.user, **filters))
+
+
+def _rows(rows: list[dict], url: Callable[[int], str]) -> list[dict]:
+    """The API's items from plain rows: no model instance, two queries for the page's codes."""
+    codes = selectors.initiative_api_codes(ids=[r["id"] for r in rows])
+    return [
+        {"id": r["id"], "title_en": r["title_en"], "title_fr": r["title_fr"], "summary_en": r["summary_en"],
+         "summary_fr": r["summary_fr"], "lead_jurisdiction": r["lead_code"],
+         "partner_jurisdictions": codes[r["id"]]["partners"], "table": r["table_slug"], "priority": r["priority_title"],
+         "facets": codes[r["id"]]["facets"], "stage": r["stage"], "status": r["status"], "start_date": r["start_date"],
+         "end_date": r["end_date"], "url": url(r["id"])}
+        for r in rows
+    ]
 
 
 @router.get("/initiatives/{pk}/", response=InitiativeDetailOut)

@@ -103,3 +103,37 @@ __all__ = [
     "with_list_related",
     "with_related",
 ]
+
+
+def initiative_api_rows(*, user, **filters):
+    """Visible initiatives (`initiative_list`'s filters) as plain rows for the API, in one query.
+
+    The lead's code comes from a join; the table's slug and the priority's title from subqueries
+    through the visibility rule (None when `user` may not see them), as `with_related` reads them.
+    """
+    from django.db.models import F, OuterRef, Subquery
+
+    from carrefour.core.visibility import visible_to
+    from carrefour.portfolio.models import Priority, Table
+
+    tables = visible_to(Table.objects.filter(pk=OuterRef("table_id")), user).values("slug")[:1]
+    priorities = visible_to(Priority.objects.filter(pk=OuterRef("priority_id")), user).values("title_en")[:1]
+    return initiative_list(user=user, **filters).annotate(
+        lead_code=F("jurisdiction__code"), table_slug=Subquery(tables), priority_title=Subquery(priorities),
+    ).values("id", "title_en", "title_fr", "summary_en", "summary_fr", "stage", "status", "start_date", "end_date",
+             "lead_code", "table_slug", "priority_title")
+
+
+def initiative_api_codes(*, ids) -> dict[int, dict[str, list[str]]]:
+    """The facet and partner jurisdiction codes of these initiatives, in their usual order: two queries."""
+    from carrefour.portfolio.models import Initiative
+
+    codes: dict[int, dict[str, list[str]]] = {pk: {"facets": [], "partners": []} for pk in ids}
+    facets = Initiative.facets.through.objects.filter(initiative_id__in=ids).order_by("facet__sort_order", "facet_id")
+    for pk, code in facets.values_list("initiative_id", "facet__code"):
+        codes[pk]["facets"].append(code)
+    partners = Initiative.partner_jurisdictions.through.objects.filter(initiative_id__in=ids).order_by(
+        "jurisdiction__sort_order", "jurisdiction__name_en", "jurisdiction_id")
+    for pk, code in partners.values_list("initiative_id", "jurisdiction__code"):
+        codes[pk]["partners"].append(code)
+    return codes
