@@ -1,4 +1,5 @@
-"""French typography in the portfolio: a non-breaking space (U+00A0) before : ; ? ! that end a clause."""
+"""French typography in the portfolio: a non-breaking space (U+00A0) before : ; ? ! that end a clause,
+and inside « »."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ def _misplaced(text: str) -> list[str]:
         if match.group("mark") == ";" and re.search(r"&#?\w+$", text[:match.start("mark")]):
             continue
         found.append(text[max(0, match.start() - 20):match.end() + 5])
+    found += [m.group(0) for m in re.finditer(r".{0,20}(?:« | »).{0,5}", text)]
     return found
 
 
@@ -42,6 +44,8 @@ def test_the_rule_spares_addresses_times_and_entities():
     assert _misplaced("Voir https://example.org/a?b=1 à 10:30 &amp; plus") == []
     assert _misplaced("Vision :") == ["Vision :"]
     assert _misplaced("Vision\u00a0:") == []
+    assert _misplaced("le format « CSV »") == ["le format « CSV »"]
+    assert _misplaced("le format «\u00a0CSV\u00a0»") == []
 
 
 @pytest.mark.django_db

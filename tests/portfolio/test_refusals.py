@@ -32,7 +32,7 @@ def _refusal(world, actor, lang: str, **data) -> ApplicationError:
 
 @pytest.mark.parametrize(("lang", "reason"), [
     ("en", "You are a member of the table “{table}” but not one of its editors"),
-    ("fr", "Vous êtes membre de la table « {table} », mais sans droit de rédaction"),
+    ("fr", "Vous êtes membre de la table «\u00a0{table}\u00a0», mais sans droit de rédaction"),
 ])
 def test_a_plain_member_is_told_they_are_not_an_editor_above_the_form(world, lang, reason):
     error = _refusal(world, world.member, lang, jurisdiction=world.ontario, table=world.table)
@@ -43,7 +43,7 @@ def test_a_plain_member_is_told_they_are_not_an_editor_above_the_form(world, lan
 
 @pytest.mark.parametrize(("lang", "reason"), [
     ("en", "In the table “{table}” you add initiatives only for Ontario"),
-    ("fr", "Dans la table « {table} », vous n'ajoutez des initiatives que pour Ontario"),
+    ("fr", "Dans la table «\u00a0{table}\u00a0», vous n'ajoutez des initiatives que pour Ontario"),
 ])
 def test_a_contributor_is_told_which_jurisdiction_they_act_for_at_the_jurisdiction(world, lang, reason):
     membership_add(team=world.table.team, user=world.member, role=Role.CONTRIBUTOR, actor=world.admin)
