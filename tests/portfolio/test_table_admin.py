@@ -113,3 +113,20 @@ def test_secretariat_adds_a_person_to_the_team_by_email(client, world):
     client.force_login(world.member)
     assert client.post(url, {"email": world.citizen.email, "role": "member"}).status_code == 403
     assert not Membership.objects.filter(team=table.team, user=world.citizen).exists()
+
+
+@pytest.mark.parametrize(("lang", "shown", "hidden"), [
+    ("en", "Co-chair, Government of Canada", "Coprésidence"),
+    ("fr", "Coprésidence, gouvernement du Canada", "Co-chair"),
+])
+def test_a_table_members_position_is_shown_in_the_readers_language(client, world, lang, shown, hidden):
+    from carrefour.portfolio.models import TableMember
+
+    TableMember.objects.create(table=world.table, jurisdiction=world.federal, role=TableMember.Role.CO_CHAIR,
+                               name_en="Co-chair, Government of Canada", name_fr="Coprésidence, gouvernement du Canada")
+    TableMember.objects.create(table=world.table, role=TableMember.Role.OBSERVER, name_en="Municipal officials")
+    page = client.get(f"/{lang}/portfolio/tables/{world.table.slug}/").content.decode()
+    assert shown in page and hidden not in page
+    assert "Municipal officials" in page  # the one language written, marked as such on the French page
+    if lang == "fr":
+        assert 'lang="en"' in page.split("Municipal officials")[0].rsplit("<", 1)[-1]

@@ -230,13 +230,16 @@ def load(stdout=None) -> None:
                                       "team": team, "owner": admin, "visibility": "public"})
     table.member_jurisdictions.set([j for code, j in jurisdictions.items() if code not in ("durham", "peel")])
     TableMember.objects.filter(table=table).delete()
-    TableMember.objects.create(table=table, jurisdiction=jurisdictions["ca"], name="Co-chair, Government of Canada",
+    TableMember.objects.create(table=table, jurisdiction=jurisdictions["ca"], name_en="Co-chair, Government of Canada",
+                               name_fr="Coprésidence, gouvernement du Canada",
                                role=TableMember.Role.CO_CHAIR)
-    TableMember.objects.create(table=table, jurisdiction=jurisdictions["ab"], name="Co-chair, Alberta",
+    TableMember.objects.create(table=table, jurisdiction=jurisdictions["ab"], name_en="Co-chair, Alberta",
+                               name_fr="Coprésidence, Alberta",
                                role=TableMember.Role.CO_CHAIR)
     if amelie:
         TableMember.objects.create(table=table, person=amelie, jurisdiction=jurisdictions["ca"], role=TableMember.Role.SECRETARIAT)
-    TableMember.objects.create(table=table, name="Municipal Service Delivery Officials (MSDO)", role=TableMember.Role.OBSERVER)
+    TableMember.objects.create(table=table, name_en="Municipal Service Delivery Officials (MSDO)",
+                               name_fr="Responsables municipaux de la prestation des services (RMPS)", role=TableMember.Role.OBSERVER)
 
     priorities = {}
     for order, (key, en, fr, champ, champ_j, den, dfr) in enumerate(PRIORITIES):

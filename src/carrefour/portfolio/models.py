@@ -86,8 +86,11 @@ class TableMember(BaseModel):
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    name = models.CharField(_("name or position"), max_length=200, blank=True)
+    name_en = models.CharField(_("name or position (English)"), max_length=200, blank=True)
+    name_fr = models.CharField(_("name or position (French)"), max_length=200, blank=True)
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.MEMBER)
+
+    name = Translated()
 
     class Meta:
         ordering = ["table", "role", "id"]
