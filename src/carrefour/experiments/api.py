@@ -108,7 +108,7 @@ def _experiment(e, urls: dict[str, Callable[[int], str]] | None = None) -> dict[
 def experiment_list(request: HttpRequest):
     """Experiments you may see, newest first."""
     urls = {"experiment": url_maker("experiments:detail", "pk"), "initiative": url_maker("portfolio:initiative", "pk")}
-    return each(selectors.experiment_list(user=request.user), lambda e: _experiment(e, urls))
+    return each(selectors.experiment_api_list(user=request.user), lambda e: _experiment(e, urls))
 
 
 @router.get("/what-works/", response=paged(PooledOut))
