@@ -164,3 +164,34 @@ def test_no_two_catalogues_translate_the_same_english_differently():
             )
     conflicts = [f"{key[1]!r} (context {key[0]!r}): {versions}" for key, versions in seen.items() if len(versions) > 1]
     assert not conflicts, "\n".join(conflicts)
+
+
+# French typography: a non-breaking space (U+00A0, or the narrow U+202F) before : ? ! ; that end a
+# word, and inside « ». Placeholders, entities, tags and addresses are left out of the check.
+_TYPO_IGNORED = re.compile(r"%\([^)]+\)[sdif]|&#?\w+;|https?://\S+|<[^>]*>|\{[^{}]*\}")
+_BAD_MARK = re.compile(r"(?<![\u00a0\u202f?!:;])[:?!;](?=$|[\s\"»)'’<])")
+_BAD_GUILLEMET = re.compile(r"«(?![\u00a0\u202f])|(?<![\u00a0\u202f])»")
+
+
+def typography_problems(text: str) -> bool:
+    plain = _TYPO_IGNORED.sub("x", text)
+    return bool(_BAD_MARK.search(plain) or _BAD_GUILLEMET.search(plain))
+
+
+def test_typography_rule_spares_addresses_times_and_entities():
+    assert not typography_problems("Voir https://example.org/a?b=1 à 10:30 &amp; plus")
+    assert typography_problems("Vision :") and not typography_problems("Vision\u00a0:")
+    assert typography_problems("Merci !") and not typography_problems("Merci\u00a0!")
+    assert typography_problems("le format « CSV »") and not typography_problems("le format «\u00a0CSV\u00a0»")
+
+
+@pytest.mark.parametrize("po_path", CATALOGUES, ids=APPS)
+def test_french_spaces_high_punctuation_and_guillemets(po_path):
+    """`make messages` runs scripts/french_typography.py; this checks its result independently."""
+    problems = []
+    for entry in polib.pofile(str(po_path)):
+        if entry.obsolete:
+            continue
+        values = list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
+        problems += [value for value in values if typography_problems(value)]
+    assert problems == []
