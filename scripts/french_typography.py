@@ -76,7 +76,8 @@ def main(paths: list[str]) -> int:
                     entry.msgstr_plural, changed = new, changed + 1
             elif entry.msgstr and fix(entry.msgstr) != entry.msgstr:
                 entry.msgstr, changed = fix(entry.msgstr), changed + 1
-        po.save(path)
+        if changed:  # saving rewraps every line: only when something changed
+            po.save(path)
         print(f"{path}: {changed} entries changed")
     return 0
 
