@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Count, Q
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 from carrefour.core.visibility import visible_to
 from carrefour.declarations.models import Declaration
@@ -25,7 +25,7 @@ def home_section(*, user: Any) -> dict[str, Any]:
         "text": gettext("Joint declarations from drafting to endorsement, and the work done for each commitment."),
         "url": reverse("declarations:index"),
         "stats": [
-            (gettext("Adopted"), counts["adopted"]),
+            (pgettext("count of declarations", "Adopted"), counts["adopted"]),
             (gettext("In preparation"), counts["preparing"]),
         ],
     }
