@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from carrefour.core.visibility import get_visible_or_404, require_edit
-from carrefour.experiments import selectors
+from carrefour.experiments import selectors, services
 from carrefour.experiments.models import Experiment
 
 
@@ -24,3 +25,15 @@ def _get_editable(request, pk: int) -> Experiment:
     experiment = _get(request, pk)
     require_edit(request.user, experiment)
     return experiment
+
+
+def upload_form(request, form_class):
+    """The upload form of a request and whether it may be used: bound on POST, refused when the
+    streamed body passed UPLOAD_MAX_BYTES (the message on the file field)."""
+    if request.method != "POST":
+        return form_class(), False
+    form = form_class(request.POST, request.FILES)
+    if getattr(request, "upload_too_large", False):
+        form.add_error("file", services._limit_message(int(settings.UPLOAD_MAX_BYTES)))
+        return form, False
+    return form, form.is_valid()

@@ -17,7 +17,7 @@ from carrefour.core.forms import add_application_error
 from carrefour.experiments import forms, selectors, services
 from carrefour.experiments.models import Analysis, Experiment
 from carrefour.experiments.uploads import use_streaming_upload
-from carrefour.experiments.views._common import _crumbs, _get_editable
+from carrefour.experiments.views._common import _crumbs, _get_editable, upload_form
 from carrefour.experiments.views.results import _results_context
 
 
@@ -31,20 +31,16 @@ def data(request, pk: int):
 @csrf_protect
 def _data(request, pk: int):
     experiment = _get_editable(request, pk)
-    form = forms.DataForm()
-    if request.method == "POST":
-        form = forms.DataForm(request.POST, request.FILES)
-        if getattr(request, "upload_too_large", False):
-            form.add_error("file", services._limit_message(int(settings.UPLOAD_MAX_BYTES)))
-        elif form.is_valid():
-            try:
-                dataset = services.dataset_upload(
-                    experiment=experiment, actor=request.user, file=form.cleaned_data["file"], analyse=True
-                )
-            except ApplicationError as exc:
-                add_application_error(form, exc)
-            else:
-                return _uploaded(request, experiment, dataset)
+    form, usable = upload_form(request, forms.DataForm)
+    if usable:
+        try:
+            dataset = services.dataset_upload(
+                experiment=experiment, actor=request.user, file=form.cleaned_data["file"], analyse=True
+            )
+        except ApplicationError as exc:
+            add_application_error(form, exc)
+        else:
+            return _uploaded(request, experiment, dataset)
     return _data_page(request, experiment, form=form)
 
 

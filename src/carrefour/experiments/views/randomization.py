@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponseRedirect
@@ -15,7 +14,7 @@ from carrefour.core.exceptions import ApplicationError
 from carrefour.core.forms import add_application_error
 from carrefour.experiments import forms, selectors, services
 from carrefour.experiments.uploads import use_streaming_upload
-from carrefour.experiments.views._common import _crumbs, _get_editable
+from carrefour.experiments.views._common import _crumbs, _get_editable, upload_form
 
 
 @csrf_exempt
@@ -28,22 +27,18 @@ def randomize(request, pk: int):
 @csrf_protect
 def _randomize(request, pk: int):
     experiment = _get_editable(request, pk)
-    form = forms.UnitsForm()
-    if request.method == "POST":
-        form = forms.UnitsForm(request.POST, request.FILES)
-        if getattr(request, "upload_too_large", False):
-            form.add_error("file", services._limit_message(int(settings.UPLOAD_MAX_BYTES)))
-        elif form.is_valid():
-            try:
-                services.randomization_run(
-                    experiment=experiment, actor=request.user, units_file=form.cleaned_data["file"],
-                    seed=form.cleaned_data["seed"],
-                )
-            except ApplicationError as exc:
-                add_application_error(form, exc)
-            else:
-                messages.success(request, _("The units were assigned to arms."))
-                return HttpResponseRedirect(reverse("experiments:randomize", kwargs={"pk": pk}))
+    form, usable = upload_form(request, forms.UnitsForm)
+    if usable:
+        try:
+            services.randomization_run(
+                experiment=experiment, actor=request.user, units_file=form.cleaned_data["file"],
+                seed=form.cleaned_data["seed"],
+            )
+        except ApplicationError as exc:
+            add_application_error(form, exc)
+        else:
+            messages.success(request, _("The units were assigned to arms."))
+            return HttpResponseRedirect(reverse("experiments:randomize", kwargs={"pk": pk}))
     randomizations = list(selectors.randomization_list(experiment=experiment)[:10])
     latest = randomizations[0] if randomizations else None
     names = selectors.arm_names(experiment)
